@@ -1,0 +1,57 @@
+// The agent loop: source -> envelope writer -> sink, with the delivery watermark deciding what the
+// source may acknowledge. Single-threaded by design: delivery reports are served by sink.poll() on this
+// thread, so the watermark needs no lock and the order of operations is easy to reason about.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "event/envelope.h"
+#include "event/source.h"
+#include "sink/sink.h"
+#include "sink/watermark.h"
+
+namespace cdc {
+
+struct PipelineOptions {
+  event::EnvelopeOptions envelope;
+  int heartbeat_interval_ms = 10000;  // 0 = off
+  int shutdown_timeout_ms = 30000;
+  int ack_interval_ms = 1000;  // how often a released position is handed to the source at most
+};
+
+class Pipeline final : public event::EventSink {
+ public:
+  Pipeline(PipelineOptions opts, event::Source& source, Sink& sink);
+
+  // Streams until `stop` becomes true, then drains. Returns the process exit code; throws cdc::Error
+  // for fatal conditions (delivery failure, source unusable).
+  int run(const std::atomic<bool>& stop);
+
+  void change(event::ChangeEvent& ev) override;
+  void commit(const event::SourcePosition& pos) override;
+
+  uint64_t events_published() const { return published_; }
+  const std::optional<event::SourcePosition>& last_acked() const { return last_acked_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void send(std::string topic, const std::string* key, const std::string* value, const event::ChangeEvent* ev);
+  void maybe_ack(bool force);
+  void maybe_heartbeat();
+  void check_failure() const;
+
+  PipelineOptions opts_;
+  event::Source& source_;
+  Sink& sink_;
+  event::EnvelopeWriter writer_;
+  Watermark<event::SourcePosition> wm_;
+  std::optional<event::SourcePosition> last_acked_;
+  Clock::time_point last_ack_time_{};
+  Clock::time_point last_heartbeat_{};
+  std::string key_buf_, value_buf_;
+  uint64_t published_ = 0;
+};
+
+}  // namespace cdc
