@@ -34,12 +34,12 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
 
 void setup_logging(std::string_view level, std::string_view format) {
   auto logger = std::make_shared<spdlog::logger>("cdc", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   if (format == "json") {
     formatter->add_flag<JsonEscapedMessage>('*').set_pattern(
-        R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%*"})", spdlog::pattern_time_type::utc);
+        R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%*"})");
   } else {
-    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
+    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v");
   }
   logger->set_formatter(std::move(formatter));
   logger->set_level(spdlog::level::from_str(std::string(level)));
