@@ -32,6 +32,8 @@ struct Column {
   std::string item_semantic;
   std::string struct_fields_json;
   int decimal_scale = 0;  // for Decimal values: the column scale the unscaled integer is rescaled to
+  std::string doc;         // schema "doc" (Debezium sets it on Geometry and VariableScaleDecimal); empty = none
+  std::string items_json;  // arrays: the rendered "items" schema node (col::array fills it from the item Column)
 };
 
 // A table's shape at one point in time. Immutable once published; a DDL produces a new version.

@@ -1,0 +1,253 @@
+#include "event/json_append.h"
+
+#include <simdjson.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <system_error>
+
+namespace cdc::event::json {
+namespace {
+
+constexpr char kHexUpper[] = "0123456789ABCDEF";
+constexpr char kHexLower[] = "0123456789abcdef";
+
+// 0 = copy as is; otherwise the short escape letter, or 'u' for \u00XX.
+constexpr std::array<char, 256> make_escape_table() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 'u';
+  t['"'] = '"';
+  t['\\'] = '\\';
+  t['\b'] = 'b';
+  t['\t'] = 't';
+  t['\n'] = 'n';
+  t['\f'] = 'f';
+  t['\r'] = 'r';
+  return t;
+}
+constexpr std::array<char, 256> kEscape = make_escape_table();
+
+void append_escape(std::string& out, unsigned char c) {
+  const char e = kEscape[c];
+  if (e == 'u') {
+    const char seq[6] = {'\\', 'u', '0', '0', kHexUpper[c >> 4], kHexUpper[c & 0xF]};
+    out.append(seq, 6);
+  } else {
+    const char seq[2] = {'\\', e};
+    out.append(seq, 2);
+  }
+}
+
+// Escapes ASCII specials in text known to be valid UTF-8, copying unescaped runs in one append.
+void append_escaped_valid(std::string& out, std::string_view s) {
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (kEscape[c] == 0) continue;
+    out.append(s.data() + run, i - run);
+    append_escape(out, c);
+    run = i + 1;
+  }
+  out.append(s.data() + run, s.size() - run);
+}
+
+// Length of the well-formed UTF-8 sequence starting at s[i], or 0 when ill-formed. `*consumed` receives
+// the length of the maximal ill-formed subpart (>= 1) so the caller emits one U+FFFD for it.
+// Byte ranges are Unicode Table 3-7.
+size_t utf8_sequence(std::string_view s, size_t i, size_t* consumed) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  size_t need = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    need = 1;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    need = 2;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;  // no UTF-16 surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    need = 3;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    *consumed = 1;
+    return 0;
+  }
+  for (size_t k = 1; k <= need; ++k) {
+    if (i + k >= s.size()) {
+      *consumed = k;
+      return 0;
+    }
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    const unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+    if (b < l || b > h) {
+      *consumed = k;
+      return 0;
+    }
+  }
+  return need + 1;
+}
+
+void append_escaped_repairing(std::string& out, std::string_view s) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (kEscape[c] != 0) {
+        append_escape(out, c);
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
+      ++i;
+      continue;
+    }
+    size_t bad = 0;
+    const size_t n = utf8_sequence(s, i, &bad);
+    if (n != 0) {
+      out.append(s.data() + i, n);
+      i += n;
+    } else {
+      out.append(kReplacement);
+      i += bad;
+    }
+  }
+}
+
+// Rewrites std::to_chars' shortest scientific form ("1.25e+07") the way java.lang.Double.toString
+// prints the same digits.
+void append_java_decimal(std::string& out, const char* first, const char* last, bool is_zero) {
+  std::string_view sci(first, static_cast<size_t>(last - first));
+  if (!sci.empty() && sci.front() == '-') {
+    out.push_back('-');
+    sci.remove_prefix(1);
+  }
+  const size_t e_pos = sci.find('e');
+  int exp = 0;
+  std::from_chars(sci.data() + e_pos + 1 + (sci[e_pos + 1] == '+' ? 1 : 0), sci.data() + sci.size(), exp);
+  char digits[32];
+  size_t n = 0;
+  for (size_t i = 0; i < e_pos; ++i) {
+    if (sci[i] != '.') digits[n++] = sci[i];
+  }
+  while (n > 1 && digits[n - 1] == '0') --n;  // the 2-digit form of 0.1 is "1.0e-01"
+  const std::string_view d(digits, n);
+  if (is_zero || (exp >= -3 && exp < 7)) {
+    if (exp >= 0) {
+      const size_t int_len = static_cast<size_t>(exp) + 1;
+      out.append(d.substr(0, int_len));
+      if (int_len > n) out.append(int_len - n, '0');
+      out.push_back('.');
+      if (int_len < n) {
+        out.append(d.substr(int_len));
+      } else {
+        out.push_back('0');
+      }
+    } else {
+      out.append("0.");
+      out.append(static_cast<size_t>(-exp - 1), '0');
+      out.append(d);
+    }
+    return;
+  }
+  out.push_back(d[0]);
+  out.push_back('.');
+  if (n > 1) {
+    out.append(d.substr(1));
+  } else {
+    out.push_back('0');
+  }
+  out.push_back('E');
+  append_int(out, exp);
+}
+
+template <typename F>
+void append_floating(std::string& out, F v) {
+  if (std::isnan(v)) {
+    out.append("\"NaN\"");
+    return;
+  }
+  if (std::isinf(v)) {
+    out.append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    return;
+  }
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  // Java (JDK 19+ spec) never settles for one significant digit: it prints the 2-digit decimal closest to
+  // the exact value, so Double.MIN_VALUE is "4.9E-324" where the shortest form is "5e-324".
+  const size_t sign = v < 0 ? 1 : 0;
+  const bool one_digit = buf[sign + 1] == 'e';  // "5e-324", not "4.9e-324"
+  if (one_digit && v != 0) {
+    char two[64];
+    const auto r2 = std::to_chars(two, two + sizeof two, v, std::chars_format::scientific, 1);
+    F back{};
+    std::from_chars(two, r2.ptr, back);
+    if (back == v) {
+      append_java_decimal(out, two, r2.ptr, false);
+      return;
+    }
+  }
+  append_java_decimal(out, buf, r.ptr, v == 0);
+}
+
+}  // namespace
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_string(std::string& out, std::string_view utf8) {
+  out.push_back('"');
+  if (simdjson::validate_utf8(utf8.data(), utf8.size())) {
+    append_escaped_valid(out, utf8);
+  } else {
+    append_escaped_repairing(out, utf8);
+  }
+  out.push_back('"');
+}
+
+void append_double(std::string& out, double v) { append_floating(out, v); }
+void append_float(std::string& out, float v) { append_floating(out, v); }
+
+void append_base64(std::string& out, std::string_view bytes, bool url_safe) {
+  // Hand-written: the encoders at hand (OpenSSL EVP, boost::beast::detail) either need a separate
+  // buffer per value or lack the URL-safe alphabet; this writes straight into `out`.
+  const char* alphabet = url_safe ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                                  : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  size_t at = out.size();
+  out.resize(at + (n + 2) / 3 * 4);
+  char* o = out.data() + at;
+  size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    const uint32_t x = (uint32_t{p[i]} << 16) | (uint32_t{p[i + 1]} << 8) | p[i + 2];
+    *o++ = alphabet[x >> 18];
+    *o++ = alphabet[(x >> 12) & 63];
+    *o++ = alphabet[(x >> 6) & 63];
+    *o++ = alphabet[x & 63];
+  }
+  if (i < n) {
+    const bool two = i + 1 < n;
+    const uint32_t x = (uint32_t{p[i]} << 16) | (two ? uint32_t{p[i + 1]} << 8 : 0);
+    *o++ = alphabet[x >> 18];
+    *o++ = alphabet[(x >> 12) & 63];
+    *o++ = two ? alphabet[(x >> 6) & 63] : '=';
+    *o++ = '=';
+  }
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+  const size_t at = out.size();
+  out.resize(at + bytes.size() * 2);
+  char* o = out.data() + at;
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    *o++ = kHexLower[c >> 4];
+    *o++ = kHexLower[c & 0xF];
+  }
+}
+
+}  // namespace cdc::event::json

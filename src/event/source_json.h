@@ -1,0 +1,21 @@
+// The envelope's `source` block: schema and payload per connector, fields in Debezium's order
+// (SchemaFactory.sourceInfoSchemaBuilder, then BinlogSourceInfoStructMaker / PostgresSourceInfoStructMaker
+// as of Debezium 3.1–3.4; the origin fields PostgreSQL gained in 3.5 are not written).
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "event/change_event.h"
+
+namespace cdc::event {
+
+std::string_view connector_name(Connector c);     // "mysql" | "mariadb" | "postgresql"
+std::string_view snapshot_name(SnapshotMarker s);  // "false", "true", "first", …
+
+// The source struct schema, as a Column named "source" (io.debezium.connector.<connector>.Source, v1).
+Column source_schema(Connector c);
+
+// The source payload. `name_json` is the quoted, escaped topic prefix (source.name).
+void append_source(std::string& out, const ChangeEvent& e, std::string_view name_json);
+
+}  // namespace cdc::event
