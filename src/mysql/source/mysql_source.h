@@ -1,0 +1,55 @@
+// The live MySQL/MariaDB source: BinlogConnection (I/O) -> BinlogDecoder (pure) -> the agent loop, with
+// the resume position kept in the OffsetStore and written only for positions the watermark released.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "event/source.h"
+#include "mysql/binlog_decoder.h"
+#include "mysql/conn/binlog_connection.h"
+#include "mysql/conn/offset_store.h"
+
+namespace cdc::mysql {
+
+ConnectOptions connect_options(const Config& cfg);
+
+class MysqlSource final : public event::Source, private BinlogHandler {
+ public:
+  explicit MysqlSource(const Config& cfg);
+  ~MysqlSource() override;
+
+  void start() override;
+  void poll(event::EventSink& out, int timeout_ms) override;
+  void ack(const event::SourcePosition& pos) override;
+  void stop() override;
+
+  // Where the stream resumes after a reconnect: the end of the last transaction handed to the loop.
+  const event::SourcePosition& resume_position() const { return resume_; }
+
+ private:
+  void on_change(event::ChangeEvent& change) override;
+  void on_begin(const TxBegin& b) override;
+  void on_commit(const TxCommit& c) override;
+  void on_rotate(const std::string& next_file, uint64_t pos) override;
+
+  void connect_and_dump();
+  void validate_server();
+  event::SourcePosition initial_position();
+  void reconnect_with_backoff(const std::string& why);
+
+  const Config& cfg_;
+  OffsetStore offsets_;
+  std::unique_ptr<BinlogConnection> conn_;
+  std::unique_ptr<BinlogDecoder> decoder_;
+  event::SourcePosition resume_;    // end of the last committed transaction seen
+  event::EventSink* out_ = nullptr;  // valid during poll()
+  Flavor flavor_ = Flavor::mysql;
+  std::string server_uuid_;
+  uint32_t master_server_id_ = 0;
+  uint64_t tx_begin_pos_ = 0;    // start of the current transaction (change ids)
+  uint64_t tx_event_index_ = 0;  // index of the next change in it
+};
+
+}  // namespace cdc::mysql
