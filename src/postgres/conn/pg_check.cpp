@@ -222,8 +222,8 @@ class Checker {
     if (no_pk.empty())
       add("primary_keys", S::pass, "every included table has a primary key");
     else
-      add("primary_keys", S::warn, std::to_string(no_pk.size()) + " tables without a primary key get null Kafka keys: " +
-                                       name_list(no_pk), "add primary keys where per-key ordering matters");
+      add("primary_keys", S::warn, "without a primary key, so their Kafka keys are null: " + name_list(no_pk),
+          "add primary keys where per-key ordering matters");
     if (!no_identity.empty()) {
       std::vector<std::string> names;
       for (const auto* t : no_identity) names.push_back(t->qualified());
