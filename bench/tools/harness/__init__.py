@@ -1,0 +1,1 @@
+"""bench/run's implementation: test environment, workloads, contenders, measurement and the report."""

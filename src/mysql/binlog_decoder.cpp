@@ -1,0 +1,238 @@
+#include "mysql/binlog_decoder.h"
+
+#include "mysql/rows_event.h"
+#include "mysql/table_map.h"
+
+namespace cdc::mysql {
+
+BinlogDecoder::BinlogDecoder(DecoderOptions opts, BinlogHandler& handler) : opts_(std::move(opts)), handler_(handler) {}
+
+void BinlogDecoder::feed(Bytes event, uint64_t pos) {
+  uint8_t type = event.size() > 4 ? event[4] : 0;
+  try {
+    if (type == FORMAT_DESCRIPTION_EVENT) return on_format_description(event);
+    if (!fde_ && type == ROTATE_EVENT) return on_early_rotate(event);
+    if (!fde_) throw DecodeError("event before any FORMAT_DESCRIPTION_EVENT");
+    RawEvent ev = split_event(event, fde_->checksum);
+    dispatch(ev, Where{pos, pos + event.size()});
+  } catch (const DecodeError& e) {
+    throw DecodeError(file_ + ":" + std::to_string(pos) + ": " + event_type_name(type) + ": " + e.what());
+  }
+}
+
+void BinlogDecoder::on_format_description(Bytes event) {
+  FormatDescription f = parse_format_description(event);
+  // A new FDE starts a new file (or re-announces the current one): table ids are no longer valid.
+  fde_ = std::move(f);
+  reset_tables();
+}
+
+// A replication stream opens with an artificial ROTATE sent before the FORMAT_DESCRIPTION, so whether it
+// has a CRC32 trailer is not yet known: it has one exactly when its last four bytes are its checksum.
+void BinlogDecoder::on_early_rotate(Bytes event) {
+  bool crc = false;
+  if (event.size() >= kHeaderLen + 8 + 4) {
+    ByteReader tail(event.subspan(event.size() - 4));
+    crc = tail.u32le("CRC32 trailer") == crc32_of(event.first(event.size() - 4));
+  }
+  RawEvent ev = split_event(event, crc ? ChecksumAlg::crc32 : ChecksumAlg::off);
+  FormatDescription none;  // ROTATE's post-header is 8 bytes in every format
+  RotateEvent r = parse_rotate(ev.body, none);
+  file_ = r.next_file;
+  handler_.on_rotate(r.next_file, r.position);
+}
+
+void BinlogDecoder::reset_tables() { tables_.clear(); }
+
+int64_t BinlogDecoder::ts_ns(const EventHeader& h) const {
+  if (tx_.commit_ts_ns) return tx_.commit_ts_ns;
+  return int64_t{h.timestamp} * 1000000000;
+}
+
+void BinlogDecoder::dispatch(const RawEvent& ev, const Where& at) {
+  const EventHeader& h = ev.header;
+  switch (h.type) {
+    case ROTATE_EVENT: {
+      RotateEvent r = parse_rotate(ev.body, *fde_);
+      file_ = r.next_file;
+      // Artificial rotates (replication stream start) only name the current file; real ones end it.
+      if (!(h.flags & LOG_EVENT_ARTIFICIAL_F)) reset_tables();
+      return handler_.on_rotate(r.next_file, r.position);
+    }
+    case GTID_LOG_EVENT: case ANONYMOUS_GTID_LOG_EVENT: case GTID_TAGGED_LOG_EVENT: case MARIA_GTID_EVENT:
+      return on_gtid(ev, at);
+    case QUERY_EVENT: return on_query(ev, parse_query(ev.body, *fde_), at);
+    case MARIA_QUERY_COMPRESSED_EVENT: return on_query(ev, parse_query_compressed(ev.body, *fde_), at);
+    case XID_EVENT:
+      parse_xid(ev.body);
+      return commit(at, h);
+    case XA_PREPARE_LOG_EVENT: return commit(at, h);  // the prepared part is durable in the binlog
+    case TABLE_MAP_EVENT: return on_table_map(ev);
+    case ROWS_QUERY_LOG_EVENT: tx_.rows_query = parse_rows_query(ev.body); return;
+    case MARIA_ANNOTATE_ROWS_EVENT: tx_.rows_query = parse_annotate_rows(ev.body); return;
+    case TRANSACTION_PAYLOAD_EVENT: return on_payload(ev, at);
+    case PREVIOUS_GTIDS_LOG_EVENT: {
+      std::string set = parse_previous_gtids(ev.body);
+      if (gtids_.empty() && !set.empty()) gtids_ = GtidSet::parse(set);
+      return;
+    }
+    case MARIA_GTID_LIST_EVENT:
+      for (const auto& g : parse_maria_gtid_list(ev.body))
+        if (gtids_.empty()) gtids_.add_mariadb(g.domain_id, g.server_id, g.seq_no);
+      return;
+    case MARIA_BINLOG_CHECKPOINT_EVENT: parse_binlog_checkpoint(ev.body); return;
+    case HEARTBEAT_LOG_EVENT: case HEARTBEAT_LOG_EVENT_V2:
+      return handler_.on_heartbeat(parse_heartbeat(ev.body, h.type), h.log_pos);
+    case INCIDENT_EVENT: {
+      IncidentEvent inc = parse_incident(ev.body);
+      throw DecodeError("the server recorded an incident (" + std::to_string(inc.incident) + "): " + inc.message +
+                        "; changes around this point may be missing from the binlog, re-snapshot the tables");
+    }
+    case STOP_EVENT: case INTVAR_EVENT: case RAND_EVENT: case USER_VAR_EVENT: case IGNORABLE_LOG_EVENT:
+    case BEGIN_LOAD_QUERY_EVENT: case EXECUTE_LOAD_QUERY_EVENT: case APPEND_BLOCK_EVENT: case DELETE_FILE_EVENT:
+    case TRANSACTION_CONTEXT_EVENT: case VIEW_CHANGE_EVENT: case MARIA_START_ENCRYPTION_EVENT:
+      return;  // statement context or group-replication bookkeeping: no row data
+    default:
+      if (rows_kind(h.type)) return on_rows(ev, at);
+      throw DecodeError("unsupported event type code " + std::to_string(h.type));
+  }
+}
+
+void BinlogDecoder::on_gtid(const RawEvent& ev, const Where& at) {
+  tx_ = Tx{};
+  tx_.begin_pos = at.pos;
+  if (ev.header.type == MARIA_GTID_EVENT) {
+    MariaGtidEvent g = parse_maria_gtid(ev.body);
+    tx_.maria = true;
+    tx_.maria_domain = g.domain_id;
+    tx_.maria_server = ev.header.server_id;
+    tx_.maria_seq = g.seq_no;
+    tx_.gtid = g.text(ev.header.server_id);
+    tx_.standalone = g.standalone();
+    if (!tx_.standalone) begin(at, ev.header);  // MariaDB writes no BEGIN query after a transactional GTID
+    return;
+  }
+  GtidEvent g = parse_gtid(ev.body, ev.header.type);
+  if (!g.anonymous) {
+    tx_.gtid = g.text();
+    tx_.gtid_key = uuid_text(g.sid) + (g.tag.empty() ? "" : ":" + g.tag);
+    tx_.gno = g.gno;
+  }
+  tx_.commit_ts_ns = static_cast<int64_t>(g.immediate_commit_ts_us) * 1000;
+  tx_.standalone = true;  // until a BEGIN query says otherwise (DDL is a transaction of its own)
+}
+
+void BinlogDecoder::begin(const Where& at, const EventHeader& h) {
+  tx_.open = true;
+  tx_.standalone = false;
+  if (!tx_.begin_pos) tx_.begin_pos = at.pos;
+  handler_.on_begin(TxBegin{file_, tx_.begin_pos, tx_.gtid, ts_ns(h)});
+}
+
+void BinlogDecoder::commit(const Where& at, const EventHeader& h) {
+  if (!tx_.gtid_key.empty()) gtids_.add_mysql(tx_.gtid_key, tx_.gno);
+  if (tx_.maria) gtids_.add_mariadb(tx_.maria_domain, tx_.maria_server, tx_.maria_seq);
+  handler_.on_commit(TxCommit{file_, at.next_pos, tx_.gtid, gtids_.text(), tx_.row_events, ts_ns(h)});
+  tx_ = Tx{};
+}
+
+void BinlogDecoder::on_query(const RawEvent& ev, const QueryEvent& q, const Where& at) {
+  switch (classify_query(q.query)) {
+    case QueryKind::begin:
+      tx_.thread = q.thread_id;
+      return begin(at, ev.header);
+    case QueryKind::xa:
+      if (q.query.find("START") != std::string::npos) {
+        tx_.thread = q.thread_id;
+        return begin(at, ev.header);
+      }
+      if (q.query.find("END") != std::string::npos) return;  // XA_PREPARE_LOG_EVENT follows
+      return commit(at, ev.header);                          // XA COMMIT/ROLLBACK: a transaction of its own
+    case QueryKind::commit: case QueryKind::rollback: return commit(at, ev.header);
+    case QueryKind::savepoint: return;
+    case QueryKind::other_dml:
+      if (tx_.open) return;  // statement-based DML inside a transaction: nothing to capture as rows
+      return commit(at, ev.header);
+    case QueryKind::ddl:
+      handler_.on_ddl(DdlEvent{file_, at.pos, q.db, q.query, ts_ns(ev.header)});
+      if (!tx_.open) commit(at, ev.header);  // implicit commit: the DDL is its own transaction
+      return;
+  }
+}
+
+void BinlogDecoder::on_table_map(const RawEvent& ev) {
+  TableMap map = parse_table_map(ev.body, *fde_);
+  // Signature: everything after the table id, so a re-mapped table with the same shape reuses its schema.
+  size_t id_len = fde_->post_header(TABLE_MAP_EVENT) == 6 ? 4 : 6;
+  std::string sig(reinterpret_cast<const char*>(ev.body.data()) + id_len, ev.body.size() - id_len);
+  std::string key = map.db + "." + map.table;
+  auto& versions = versions_[key];
+  for (const auto& [s, dec] : versions)
+    if (s == sig) {
+      tables_[map.table_id] = dec;
+      return;
+    }
+  const ExternalTableInfo* ext = opts_.external ? opts_.external(map.db, map.table) : nullptr;
+  auto dec = std::make_shared<RowDecoder>(map, opts_.envelope, fde_->flavor, ext, opts_.naming);
+  dec->set_schema_version(versions.size() + 1);
+  versions.emplace_back(std::move(sig), dec);
+  tables_[map.table_id] = std::move(dec);
+}
+
+void BinlogDecoder::on_rows(const RawEvent& ev, const Where& at) {
+  RowsEvent rows = parse_rows_event(ev.body, ev.header.type, *fde_);
+  auto it = tables_.find(rows.table_id);
+  if (it == tables_.end())
+    throw DecodeError("rows event for table id " + std::to_string(rows.table_id) + " without a preceding TABLE_MAP");
+  const RowDecoder& dec = *it->second;
+  if (rows.column_count != dec.table_map().columns.size())
+    throw DecodeError("rows event has " + std::to_string(rows.column_count) + " columns, its TABLE_MAP " +
+                      std::to_string(dec.table_map().columns.size()));
+  if (!tx_.open && !tx_.standalone) begin(at, ev.header);  // rows without BEGIN (non-transactional engines)
+
+  auto& c = change_;
+  c.table = &dec.schema();
+  c.op = rows.kind == RowsKind::write ? event::Op::create : rows.kind == RowsKind::update ? event::Op::update : event::Op::del;
+  c.has_before = rows.kind != RowsKind::write;
+  c.has_after = rows.kind != RowsKind::del;
+  c.tx.reset();
+  c.tx_id = !tx_.gtid.empty() ? tx_.gtid : file_ + ":" + std::to_string(tx_.begin_pos);
+  auto& s = c.source;
+  s = event::SourceInfo{};
+  s.connector = fde_->flavor == Flavor::mariadb ? event::Connector::mariadb : event::Connector::mysql;
+  s.ts_ns = ts_ns(ev.header);
+  s.db = dec.table_map().db;
+  s.server_id = ev.header.server_id;
+  s.gtid = tx_.gtid;
+  s.file = file_;
+  s.pos = static_cast<int64_t>(at.pos);
+  s.thread = tx_.thread;
+  s.query = tx_.rows_query;
+
+  ByteReader r(rows.rows());
+  for (int32_t row = 0; !r.empty(); ++row) {
+    if (c.has_before) dec.decode(r, rows.present_before, c.before, false);
+    if (c.has_after) dec.decode(r, rows.present_after, c.after, rows.partial);
+    s.row = row;
+    ++tx_.row_events;
+    handler_.on_change(c);
+  }
+}
+
+void BinlogDecoder::on_payload(const RawEvent& ev, const Where& at) {
+  std::string inner = decompress_payload(parse_transaction_payload(ev.body));
+  ByteReader r(inner);
+  while (!r.empty()) {
+    ByteReader peek(r.rest());
+    EventHeader h = parse_header(peek);
+    if (h.event_size < kHeaderLen) r.fail("payload event", "event_size below the header size");
+    Bytes one = r.bytes(h.event_size, "payload event");
+    // Inner events carry no checksum (the payload event's own CRC covered them).
+    RawEvent inner_ev = split_event(one, ChecksumAlg::off);
+    if (h.type == TRANSACTION_PAYLOAD_EVENT || h.type == FORMAT_DESCRIPTION_EVENT || h.type == ROTATE_EVENT)
+      throw DecodeError(event_type_name(h.type) + " inside a TRANSACTION_PAYLOAD_EVENT");
+    dispatch(inner_ev, at);
+  }
+}
+
+}  // namespace cdc::mysql
