@@ -4,6 +4,7 @@
 #include "main/commands.h"
 #include "mysql/conn/mysql_check.h"
 #include "mysql/source/mysql_source.h"
+#include "postgres/conn/pg_check.h"
 #include "sink/kafka_sink.h"
 
 namespace cdc {
@@ -30,8 +31,15 @@ int check_command(const Config& cfg) {
       print({st, r.name, r.detail, r.fix});
     }
   } else {
-    print({"FAIL", "postgres", "PostgreSQL checks are not available in this build yet", ""});
-    ok = false;
+    pg::PgCheckOptions opts;
+    opts.conn = pg::params_from_config(cfg.source);
+    opts.slot = cfg.source.postgres.slot;
+    opts.publication = cfg.source.postgres.publication;
+    opts.tables = pg::TableFilter(cfg.source.include_tables, cfg.source.exclude_tables);
+    for (const auto& r : pg::check_postgres(opts)) {
+      ok = ok && r.pass();
+      print({pg::status_name(r.status).data(), r.name, r.detail, r.fix});
+    }
   }
   if (cfg.sink.type == SinkType::kafka) {
     KafkaSink sink(cfg.sink.kafka);

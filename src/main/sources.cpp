@@ -1,6 +1,7 @@
 #include "main/sources.h"
 
 #include "mysql/source/mysql_source.h"
+#include "postgres/source/pg_source.h"
 #include "util/error.h"
 
 namespace cdc {
@@ -10,9 +11,9 @@ std::unique_ptr<event::Source> make_source(const Config& cfg) {
     case SourceType::mysql:
       return std::make_unique<mysql::MysqlSource>(cfg);
     case SourceType::postgres:
-      break;
+      return std::make_unique<pg::PgSource>(cfg);
   }
-  throw Error(ExitCode::config, "source.type: postgres streaming is not available in this build yet");
+  throw Error(ExitCode::config, "source.type: unknown source type");
 }
 
 }  // namespace cdc

@@ -4,6 +4,10 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <memory>
+#include <new>
+
 #include "mysql/binlog_event.h"
 
 namespace cdc::mysql {
@@ -44,15 +48,23 @@ std::string decompress_payload(const TransactionPayload& p) {
   if (p.compression == 255) return std::string(reinterpret_cast<const char*>(p.payload.data()), p.payload.size());
   if (p.compression != 0)
     throw DecodeError("TRANSACTION_PAYLOAD compression type " + std::to_string(p.compression) + " is not supported");
-  unsigned long long frame = ZSTD_getFrameContentSize(p.payload.data(), p.payload.size());
-  uint64_t want = p.uncompressed_size;
-  if (frame != ZSTD_CONTENTSIZE_UNKNOWN && frame != ZSTD_CONTENTSIZE_ERROR) want = frame;
-  if (want == 0 || want > kMaxUncompressed)
-    throw DecodeError("TRANSACTION_PAYLOAD uncompressed size " + std::to_string(want) + " is not plausible");
-  std::string out(static_cast<size_t>(want), '\0');
-  size_t n = ZSTD_decompress(out.data(), out.size(), p.payload.data(), p.payload.size());
-  if (ZSTD_isError(n)) throw DecodeError(std::string("TRANSACTION_PAYLOAD zstd: ") + ZSTD_getErrorName(n));
-  out.resize(n);
+  // Streamed, growing the output as data arrives: sizes in the headers are not trusted for allocation.
+  std::unique_ptr<ZSTD_DStream, size_t (*)(ZSTD_DStream*)> z(ZSTD_createDStream(), ZSTD_freeDStream);
+  if (!z) throw std::bad_alloc();
+  std::string out;
+  ZSTD_inBuffer in{p.payload.data(), p.payload.size(), 0};
+  size_t rc = 1;
+  while (rc != 0) {
+    if (out.size() >= kMaxUncompressed) throw DecodeError("TRANSACTION_PAYLOAD inflates beyond 2 GiB");
+    size_t have = out.size();
+    out.resize(have + std::max<size_t>(ZSTD_DStreamOutSize(), have / 2));
+    ZSTD_outBuffer o{out.data() + have, out.size() - have, 0};
+    rc = ZSTD_decompressStream(z.get(), &o, &in);
+    out.resize(have + o.pos);
+    if (ZSTD_isError(rc)) throw DecodeError(std::string("TRANSACTION_PAYLOAD zstd: ") + ZSTD_getErrorName(rc));
+    if (rc != 0 && in.pos == in.size && o.pos == 0) throw DecodeError("TRANSACTION_PAYLOAD zstd stream is truncated");
+  }
+  if (in.pos != in.size) throw DecodeError("TRANSACTION_PAYLOAD has trailing bytes after the zstd frame");
   return out;
 }
 
@@ -61,8 +73,9 @@ std::string maria_uncompress(ByteReader& r, const char* what) {
   size_t lenlen = head & 0x07;
   if (!(head & 0x80) || lenlen == 0 || lenlen > 4) r.fail(what, "bad compression header byte");
   uint64_t len = r.uintbe(lenlen, what);
-  if (len > kMaxUncompressed) r.fail(what, "implausible uncompressed length");
   auto src = r.rest();
+  // zlib cannot expand more than ~1032:1, so a larger claim is corruption, not data.
+  if (len > kMaxUncompressed || len > src.size() * 1100 + 64) r.fail(what, "implausible uncompressed length");
   r.skip(src.size(), what);
   std::string out(static_cast<size_t>(len), '\0');
   uLongf out_len = static_cast<uLongf>(len);

@@ -22,7 +22,8 @@ class Context:
     runs: int
     quick: bool
     rows: list = field(default_factory=list)
-    agent_run_available: bool = True   # cleared once `cdc-agent run` answers "not wired yet"
+    # per source ("mysql", "pg"): cleared once `cdc-agent run` says this build lacks it
+    agent_run_available: dict = field(default_factory=lambda: {"mysql": True, "pg": True})
     agent_decode_available: bool = True
     prepare_failure: str = ""          # why the MySQL agent could not store a start position
 
@@ -91,7 +92,7 @@ def measure_drain(ctx, cmd, env, topic, expect, stall_s=60):
     return s, None
 
 
-def agent_drain_rows(ctx, row, expect, make_run):
+def agent_drain_rows(ctx, source, row, expect, make_run):
     """Fills `row` with ctx.runs agent drains, each done when Kafka holds `expect` messages. make_run(i) -> (argv, env, topic, cleanup)."""
     for i in range(ctx.runs):
         cmd, env, topic, cleanup = make_run(i)
@@ -101,7 +102,7 @@ def agent_drain_rows(ctx, row, expect, make_run):
             cleanup()
         if err:
             if agent_mod.not_wired(s):
-                ctx.agent_run_available = False
+                ctx.agent_run_available[source] = False
                 return row.pend()
             return row.fail(err)
         row.add(s)

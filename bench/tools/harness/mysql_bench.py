@@ -36,12 +36,12 @@ def bench_mysql(ctx, wl):
 
 def _prepare_agent(ctx, wl):
     """The agent's start position (before the workload), or None with the agent row marked."""
-    if not ctx.agent_run_available:
+    if not ctx.agent_run_available["mysql"]:
         return None
     state, failure = agent.prepare_mysql_position(ctx.agent_bin, ctx.env, ctx.work, wl.table)
     if failure is not None:
         if agent.not_wired(failure):
-            ctx.agent_run_available = False
+            ctx.agent_run_available["mysql"] = False
         else:
             ctx.prepare_failure = f"agent could not store a start position: {first_line(failure.stderr_tail)}"
     return state
@@ -147,7 +147,7 @@ def _producer(ctx, wl, copy, binlog):
 
 def _agent_drain(ctx, wl, state_template):
     row = ctx.add_row(Row("mysql-e2e", wl.name, "cdc-agent run (MariaDB → Kafka)", wl.changes, role="agent"))
-    if not ctx.agent_run_available:
+    if not ctx.agent_run_available["mysql"]:
         row.pend()
         return
     if state_template is None:
@@ -165,4 +165,4 @@ def _agent_drain(ctx, wl, state_template):
         return ([ctx.agent_bin, "run", "-c", cfg], agent.run_env(ctx.env, "mysql"),
                 agent.topic(prefix, "mysql", ctx.env, wl.table), lambda: shutil.rmtree(state, ignore_errors=True))
 
-    agent_drain_rows(ctx, row, wl.messages, make_run)
+    agent_drain_rows(ctx, "mysql", row, wl.messages, make_run)

@@ -75,7 +75,7 @@ def _pglr(ctx, wl):
 
 def _agent_drain(ctx, wl):
     row = ctx.add_row(Row("pg-e2e", wl.name, "cdc-agent run (PostgreSQL → Kafka)", wl.changes, role="agent"))
-    if not ctx.agent_run_available:
+    if not ctx.agent_run_available["pg"]:
         row.pend()
         return
     ctx.log(f"pg {wl.name}: {row.contender}")
@@ -95,4 +95,4 @@ def _agent_drain(ctx, wl):
         return ([ctx.agent_bin, "run", "-c", cfg], agent.run_env(ctx.env, "postgres"),
                 agent.topic(prefix, "postgres", ctx.env, wl.table), cleanup)
 
-    agent_drain_rows(ctx, row, wl.messages, make_run)
+    agent_drain_rows(ctx, "pg", row, wl.messages, make_run)

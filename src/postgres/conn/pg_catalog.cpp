@@ -73,6 +73,16 @@ std::vector<std::string> primary_key_columns(PgConnection& c, Oid relid) {
   return cols;
 }
 
+std::vector<std::string> not_null_columns(PgConnection& c, Oid relid) {
+  PgResult r = c.exec_params(
+      "SELECT attname FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped AND attnotnull"
+      " ORDER BY attnum",
+      {std::to_string(relid)}, "reading the NOT NULL columns of relation " + std::to_string(relid));
+  std::vector<std::string> cols;
+  for (int i = 0; i < r.rows(); ++i) cols.push_back(r.str(i, 0));
+  return cols;
+}
+
 std::optional<char> replica_identity(PgConnection& c, Oid relid) {
   PgResult r = c.exec_params("SELECT relreplident FROM pg_class WHERE oid = $1::oid", {std::to_string(relid)},
                              "reading the replica identity of relation " + std::to_string(relid));

@@ -47,6 +47,9 @@ std::vector<TableInfo> list_tables(PgConnection& c, const TableFilter& filter);
 // Primary-key column names of a relation, in key order; empty when it has none.
 std::vector<std::string> primary_key_columns(PgConnection& c, Oid relid);
 
+// Names of the columns of a relation declared NOT NULL (non-optional in the Connect schema).
+std::vector<std::string> not_null_columns(PgConnection& c, Oid relid);
+
 // Replica identity of one relation ('d', 'n', 'f', 'i'); nullopt when the relation does not exist.
 std::optional<char> replica_identity(PgConnection& c, Oid relid);
 

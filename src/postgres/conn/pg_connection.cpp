@@ -102,6 +102,7 @@ PgConnection::PgConnection(const PgConnParams& params, Kind kind) : params_(para
   add("sslkey", params.sslkey);
   add("connect_timeout", timeout);
   add("application_name", params.application_name);
+  add("options", params.options);
   // Tuple text arrives in the client encoding; the agent writes UTF-8 JSON.
   static const std::string utf8 = "UTF8", on = "1", idle = "30", interval = "10", count = "3", database = "database";
   add("client_encoding", utf8);

@@ -26,6 +26,9 @@ struct PgConnParams {
   std::string sslrootcert, sslcert, sslkey;
   int connect_timeout_s = 10;
   std::string application_name = "cdc-agent";
+  // libpq "options": server settings for the session, e.g. "-c DateStyle=ISO" (the walsender's value
+  // formatting depends on them, see postgres/pg_types.h). Empty = server defaults.
+  std::string options;
 
   // "host:port/dbname", for messages.
   std::string describe() const;
