@@ -1,5 +1,7 @@
 #include "mysql/binlog_decoder.h"
 
+#include <cstdint>
+
 #include "mysql/rows_event.h"
 #include "mysql/table_map.h"
 
@@ -118,6 +120,8 @@ void BinlogDecoder::on_gtid(const RawEvent& ev, const Where& at) {
     tx_.gtid_key = uuid_text(g.sid) + (g.tag.empty() ? "" : ":" + g.tag);
     tx_.gno = g.gno;
   }
+  if (g.immediate_commit_ts_us > static_cast<uint64_t>(INT64_MAX / 1000))
+    throw DecodeError("implausible immediate_commit_timestamp " + std::to_string(g.immediate_commit_ts_us));
   tx_.commit_ts_ns = static_cast<int64_t>(g.immediate_commit_ts_us) * 1000;
   tx_.standalone = true;  // until a BEGIN query says otherwise (DDL is a transaction of its own)
 }
@@ -211,8 +215,11 @@ void BinlogDecoder::on_rows(const RawEvent& ev, const Where& at) {
 
   ByteReader r(rows.rows());
   for (int32_t row = 0; !r.empty(); ++row) {
+    size_t start = r.offset();
     if (c.has_before) dec.decode(r, rows.present_before, c.before, false);
     if (c.has_after) dec.decode(r, rows.present_after, c.after, rows.partial);
+    // An image with no columns present takes no bytes; the loop would never end on such input.
+    if (r.offset() == start) throw DecodeError("row " + std::to_string(row) + " has no columns in its image");
     s.row = row;
     ++tx_.row_events;
     handler_.on_change(c);

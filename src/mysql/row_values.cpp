@@ -95,7 +95,10 @@ void RowDecoder::decode_blob_like(ByteReader& r, size_t i, event::Row& row) cons
 void RowDecoder::decode_members(ByteReader& r, size_t i, event::Row& row) const {
   const ColumnDef& d = map_.columns[i];
   const Plan& p = plans_[i];
-  uint64_t v = r.uintle(d.max_length, d.type == T_ENUM ? "enum index" : "set bitmap");
+  size_t width = d.max_length;
+  if (width < 1 || width > (d.type == T_ENUM ? 2u : 8u))
+    r.fail("enum/set", where(i) + ": storage width of " + std::to_string(width) + " bytes is invalid");
+  uint64_t v = r.uintle(width, d.type == T_ENUM ? "enum index" : "set bitmap");
   if (p.members.empty()) return row.set_text(i, std::to_string(v));  // names unknown: offline decode only
   if (d.type == T_ENUM) {
     if (v == 0) return row.set_text(i, "");  // the "invalid value" index MySQL stores in non-strict mode
@@ -135,8 +138,10 @@ void RowDecoder::decode_temporal(ByteReader& r, size_t i, event::Row& row) const
       auto [secs, micros] = v2 ? types::read_timestamp2(r, d.fsp) : std::pair<uint32_t, uint32_t>{r.u32le("timestamp"), 0};
       if (secs == 0 && micros == 0) return row.set_null(i);  // '0000-00-00 00:00:00'
       int fsp = v2 ? d.fsp : 0;
-      return set_built(row, i, event::Value::Kind::text,
-                       [&](std::string& a) { types::append_iso_utc(a, secs, micros, fsp); });
+      // Init-captures, not [&]: clang before 16 cannot capture structured bindings.
+      return set_built(row, i, event::Value::Kind::text, [&, secs = secs, micros = micros](std::string& a) {
+        types::append_iso_utc(a, secs, micros, fsp);
+      });
     }
     default: r.fail("row value", "internal: unhandled codec");
   }
