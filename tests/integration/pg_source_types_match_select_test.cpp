@@ -74,7 +74,7 @@ TEST_F(PgSourceTypes, EveryMappedTypeMatchesSelect) {
   // Column -> the JSON PostgreSQL's own functions give for it (decimals and floats handled below).
   std::vector<std::pair<std::string, std::string>> json_exprs = {
       {"b", "to_json(b)"}, {"i2", "to_json(i2)"}, {"i4", "to_json(i4)"}, {"i8", "to_json(i8)"},
-      {"t", "to_json(t)"}, {"vc", "to_json(vc)"}, {"bc", "to_json(bc::text || repeat(' ', 3 - length(bc)))"},
+      {"t", "to_json(t)"}, {"vc", "to_json(vc)"}, {"bc", "to_json(bc)"},
       {"by", "to_json(encode(by, 'base64'))"}, {"d", "to_json(d - date '1970-01-01')"},
       {"ti", "to_json((extract(epoch FROM ti) * 1000000)::bigint)"},
       {"ti3", "to_json((extract(epoch FROM ti3) * 1000)::bigint)"},

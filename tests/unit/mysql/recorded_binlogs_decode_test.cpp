@@ -180,26 +180,5 @@ TEST(RecordedBinlogs, BulkFileThroughput) {
   EXPECT_GE(updates, 502u);
 }
 
-TEST(RecordedBinlogs, DumpForInspection) {
-  CDC_REQUIRE_BINLOGS();
-  if (!std::getenv("CDC_DUMP")) GTEST_SKIP();
-  for (const char* f : kAllFiles) {
-    std::printf("=== %s\n", f);
-    try {
-      Recorder rec = decode(f);
-      for (auto& c : rec.changes) {
-        std::printf("%c %s pos=%lld row=%d gtid=%s q=%s\n", static_cast<char>(c.op), c.table.c_str(),
-                    (long long)c.source.pos, c.source.row, c.source.gtid.c_str(), c.source.query.substr(0, 60).c_str());
-        for (size_t i = 0; i < c.column_names.size(); ++i)
-          std::printf("   %s: %s -> %s\n", c.column_names[i].c_str(), i < c.before.size() ? c.before[i].substr(0, 80).c_str() : "-",
-                      i < c.after.size() ? c.after[i].substr(0, 80).c_str() : "-");
-      }
-      for (auto& c : rec.commits) std::printf("commit %s:%llu gtid=%s set=%s\n", c.file.c_str(), (unsigned long long)c.next_pos, c.gtid.c_str(), c.gtid_set.c_str());
-    } catch (const std::exception& e) {
-      std::printf("ERROR %s\n", e.what());
-    }
-  }
-}
-
 }  // namespace
 }  // namespace cdc::mysql::test
