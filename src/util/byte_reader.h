@@ -97,6 +97,7 @@ class ByteReader {
       fail(what, "need " + std::to_string(n) + " bytes, only " + std::to_string(remaining()) + " left");
   }
   uint64_t le(size_t n, const char* what) {
+    if (n > 8) fail(what, "integer width " + std::to_string(n) + " exceeds 8 bytes");
     need(n, what);
     uint64_t v = 0;
     for (size_t i = 0; i < n; ++i) v |= uint64_t{data_[pos_ + i]} << (8 * i);
@@ -104,6 +105,7 @@ class ByteReader {
     return v;
   }
   uint64_t be(size_t n, const char* what) {
+    if (n > 8) fail(what, "integer width " + std::to_string(n) + " exceeds 8 bytes");
     need(n, what);
     uint64_t v = 0;
     for (size_t i = 0; i < n; ++i) v = (v << 8) | data_[pos_ + i];

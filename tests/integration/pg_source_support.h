@@ -78,10 +78,11 @@ class Agent {
 
   // SIGTERM, then waits for the drain; returns the exit code (-1 when it had to be killed).
   int terminate(std::chrono::milliseconds timeout = 40s) {
-    ::kill(pid_, SIGTERM);
+    if (pid_ > 0) ::kill(pid_, SIGTERM);
     return wait(timeout);
   }
   void kill9() {
+    if (pid_ <= 0) return;  // never kill(-1, …): that would signal every process we may signal
     ::kill(pid_, SIGKILL);
     wait(10s);
   }
@@ -95,8 +96,10 @@ class Agent {
         return code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       }
     }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
     pid_ = -1;
     return code_ = -1;
   }
