@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
+#include <algorithm>
 
 #include "util/error.h"
 
@@ -18,6 +18,7 @@ int64_t now_ns() {
 
 Pipeline::Pipeline(PipelineOptions opts, event::Source& source, Sink& sink)
     : opts_(std::move(opts)), source_(source), sink_(sink), writer_(opts_.envelope) {
+  if (opts_.column_excluded) columns_.emplace(opts_.column_excluded);
   sink_.on_delivery = [this](uint64_t seq, const std::string* error) {
     if (error)
       wm_.failed(seq, *error);
@@ -48,6 +49,8 @@ void Pipeline::send(std::string topic, const std::string* key, const std::string
 
 void Pipeline::change(event::ChangeEvent& ev) {
   ev.processed_ts_ns = now_ns();
+  if (columns_) columns_->apply(ev);
+  if (opts_.envelope.transaction_metadata) transaction_event(ev);
   key_buf_.clear();
   value_buf_.clear();
   bool has_key = writer_.key(ev, key_buf_);
@@ -55,10 +58,43 @@ void Pipeline::change(event::ChangeEvent& ev) {
   std::string topic = writer_.topic(*ev.table);
   send(topic, has_key ? &key_buf_ : nullptr, &value_buf_, &ev);
   if (writer_.wants_tombstone(ev)) send(std::move(topic), &key_buf_, nullptr, &ev);
+  if (columns_) columns_->restore(ev);
   check_failure();
 }
 
-void Pipeline::commit(const event::SourcePosition& pos) { wm_.commit(pos); }
+void Pipeline::commit(const event::SourcePosition& pos) {
+  if (tx_) transaction_end();
+  wm_.commit(pos);
+}
+
+// Like Debezium's transaction monitor: BEGIN is written lazily with the first captured change of a
+// transaction, so transactions that touch no captured table produce no metadata; END follows the commit.
+void Pipeline::transaction_event(event::ChangeEvent& ev) {
+  if (!tx_) {
+    tx_.emplace();
+    tx_->id = ev.tx_id;
+    tx_->ts_ms = ev.source.ts_ns / 1000000;
+    key_buf_.clear();
+    value_buf_.clear();
+    writer_.transaction_key(tx_->id, key_buf_);
+    writer_.transaction_begin(tx_->id, tx_->ts_ms, value_buf_);
+    send(writer_.transaction_topic(), &key_buf_, &value_buf_, nullptr);
+  }
+  std::string collection = ev.table->ns() + "." + ev.table->table;
+  auto it = std::find_if(tx_->counts.begin(), tx_->counts.end(),
+                         [&](const event::CollectionCount& c) { return c.data_collection == collection; });
+  if (it == tx_->counts.end()) it = tx_->counts.insert(tx_->counts.end(), {collection, 0});
+  ev.tx = event::TxBlock{tx_->id, ++tx_->total, ++it->event_count};
+}
+
+void Pipeline::transaction_end() {
+  key_buf_.clear();
+  value_buf_.clear();
+  writer_.transaction_key(tx_->id, key_buf_);
+  writer_.transaction_end(tx_->id, tx_->ts_ms, tx_->counts, value_buf_);
+  send(writer_.transaction_topic(), &key_buf_, &value_buf_, nullptr);
+  tx_.reset();
+}
 
 void Pipeline::check_failure() const {
   if (auto f = wm_.first_failure())

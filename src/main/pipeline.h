@@ -4,10 +4,12 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "event/envelope.h"
+#include "main/column_filter.h"
 #include "event/source.h"
 #include "sink/sink.h"
 #include "sink/watermark.h"
@@ -19,6 +21,8 @@ struct PipelineOptions {
   int heartbeat_interval_ms = 10000;  // 0 = off
   int shutdown_timeout_ms = 30000;
   int ack_interval_ms = 1000;  // how often a released position is handed to the source at most
+  // exclude_columns: true for "db.table.column" to drop; empty = keep every column.
+  std::function<bool(std::string_view)> column_excluded;
 };
 
 class Pipeline final : public event::EventSink {
@@ -41,6 +45,8 @@ class Pipeline final : public event::EventSink {
   void maybe_ack(bool force);
   void maybe_heartbeat();
   void check_failure() const;
+  void transaction_event(event::ChangeEvent& ev);
+  void transaction_end();
 
   PipelineOptions opts_;
   event::Source& source_;
@@ -52,6 +58,15 @@ class Pipeline final : public event::EventSink {
   Clock::time_point last_heartbeat_{};
   std::string key_buf_, value_buf_;
   uint64_t published_ = 0;
+  std::optional<ColumnFilter> columns_;
+  // Transaction metadata (envelope.transaction_metadata): the open transaction's counts.
+  struct OpenTx {
+    std::string id;
+    int64_t ts_ms = 0;
+    int64_t total = 0;
+    std::vector<event::CollectionCount> counts;
+  };
+  std::optional<OpenTx> tx_;
 };
 
 }  // namespace cdc

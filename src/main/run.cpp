@@ -45,6 +45,8 @@ int run_command(const Config& cfg) {
   opts.envelope = cfg.envelope;
   opts.heartbeat_interval_ms = static_cast<int>(cfg.heartbeat.interval_ms);
   opts.shutdown_timeout_ms = static_cast<int>(cfg.shutdown_timeout_ms);
+  if (!cfg.source.exclude_columns.empty())
+    opts.column_excluded = [&cfg](std::string_view c) { return cfg.column_excluded(c); };
   Pipeline pipeline(opts, *source, *sink);
   spdlog::info("cdc-agent {} starting: {} source {}:{}, {} sink", CDC_AGENT_VERSION,
                cfg.source.type == SourceType::mysql ? "mysql" : "postgres", cfg.source.host, cfg.source.port,
