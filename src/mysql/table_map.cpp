@@ -111,9 +111,14 @@ void read_members(ByteReader& v, std::vector<ColumnDef*> cols) {
   }
 }
 
-void read_optional_field(TableMap& t, uint8_t field, ByteReader& v) {
-  auto numeric = [](const ColumnDef& c) { return is_numeric_type(c.type); };
-  auto character = [](const ColumnDef& c) { return is_character_type(c.type); };
+void read_optional_field(TableMap& t, uint8_t field, ByteReader& v, Flavor flavor) {
+  // MariaDB derives YEAR from TINYINT and GEOMETRY from BLOB, and its binlog metadata follows the field
+  // classes: YEAR takes a SIGNEDNESS bit and GEOMETRY a charset entry. MySQL gives them neither.
+  const bool maria = flavor == Flavor::mariadb;
+  auto numeric = [maria](const ColumnDef& c) { return is_numeric_type(c.type) || (maria && c.type == T_YEAR); };
+  auto character = [maria](const ColumnDef& c) {
+    return is_character_type(c.type) || (maria && c.type == T_GEOMETRY);
+  };
   auto enum_or_set = [](const ColumnDef& c) { return c.type == T_ENUM || c.type == T_SET; };
   switch (field) {
     case SIGNEDNESS: {
@@ -210,7 +215,7 @@ TableMap parse_table_map(Bytes body, const FormatDescription& fde) {
     uint64_t len = r.lenenc("optional metadata length");
     if (len > r.remaining()) r.fail("optional metadata", "field length exceeds the event");
     ByteReader v = r.sub(static_cast<size_t>(len), "optional metadata field");
-    read_optional_field(t, field, v);
+    read_optional_field(t, field, v, fde.flavor);
   }
   for (auto& c : t.columns)
     if (c.charset && !c.members.empty())

@@ -124,7 +124,7 @@ TEST_F(ColumnTypes, DecimalEdgesFloatsBitsAndYear) {
          {"d10_2", "DECIMAL(10,2)", num("d10_2"), Expect::decimal},
          {"f", "FLOAT", num("f"), Expect::float32},
          {"dbl", "DOUBLE", num("dbl")},
-         {"b1", "BIT(1)", "IF(b1 = 1, 'true', 'false')"},
+         {"b1", "BIT(1)", "CASE WHEN b1 = 1 THEN 'true' WHEN b1 = 0 THEN 'false' END"},
          {"b10", "BIT(10)", b64("REVERSE(UNHEX(LPAD(HEX(b10), 4, '0')))")},
          {"y", "YEAR", num("y + 0")}},
         {"(1, -9999999999, -12345678901234567890123456789012345.123456789012345678901234567891, -0.12345, "
@@ -169,6 +169,19 @@ TEST_F(ColumnTypes, ZeroDatesInNullableColumnsAreNull) {
          {"ts", "TIMESTAMP NULL", "IF(ts = 0, NULL, " + zoned("ts", 0) + ")"}},
         {"(1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00')",
          "(2, '2024-01-01', '2024-01-01 10:00:00.5', '2024-01-01 10:00:00')"},
+        "ALLOW_INVALID_DATES");
+}
+
+// NOT NULL columns cannot be null: Debezium writes the epoch (its fallback for required temporal fields),
+// for a ZonedTimestamp "1970-01-01T00:00:00Z".
+TEST_F(ColumnTypes, ZeroDatesInNotNullColumnsAreTheEpoch) {
+  check("zero_dates_nn",
+        {{"d", "DATE NOT NULL", "IF(d = '0000-00-00', 0, DATEDIFF(d, '1970-01-01'))"},
+         {"dt", "DATETIME NOT NULL", num("IF(dt = '0000-00-00', 0, TIMESTAMPDIFF(SECOND, '1970-01-01', dt) * 1000)")},
+         {"ts", "TIMESTAMP NOT NULL DEFAULT '0000-00-00 00:00:00'",
+          "IF(ts = 0, '\"1970-01-01T00:00:00Z\"', " + zoned("ts", 0) + ")"}},
+        {"(1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00')",
+         "(2, '2024-01-01', '2024-01-01 10:00:00', '2024-01-01 10:00:00')"},
         "ALLOW_INVALID_DATES");
 }
 

@@ -126,11 +126,11 @@ AgentProcess::AgentProcess(const std::filesystem::path& config, const std::files
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   const int rc = ::posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
+  if (rc != 0 || pid_ <= 0) throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
 }
 
 AgentProcess::~AgentProcess() {
-  if (!status_) {
+  if (!status_ && pid_ > 0) {
     ::kill(pid_, SIGKILL);
     wait_exit(10s);
   }
@@ -152,12 +152,12 @@ std::optional<int> AgentProcess::wait_exit(std::chrono::milliseconds wait) {
 }
 
 std::optional<int> AgentProcess::terminate(std::chrono::milliseconds wait) {
-  if (!status_) ::kill(pid_, SIGTERM);
+  if (!status_ && pid_ > 0) ::kill(pid_, SIGTERM);
   return wait_exit(wait);
 }
 
 void AgentProcess::kill9() {
-  if (!status_) ::kill(pid_, SIGKILL);
+  if (!status_ && pid_ > 0) ::kill(pid_, SIGKILL);
   wait_exit(10s);
 }
 
@@ -177,6 +177,19 @@ std::string header(const KafkaRecord& r, std::string_view name) {
 }
 
 // ---- JSON and decimals ----------------------------------------------------------------------
+
+void for_each_value(const std::vector<KafkaRecord>& records,
+                    const std::function<void(const KafkaRecord&, simdjson::dom::element)>& fn) {
+  simdjson::dom::parser p;
+  for (const auto& r : records)
+    if (r.value) fn(r, p.parse(*r.value));
+}
+
+int64_t row_int(simdjson::dom::element value, const char* field) {
+  simdjson::dom::element img = value["after"];
+  if (img.is_null()) img = value["before"];
+  return int64_t(img[field]);
+}
 
 bool json_equal(simdjson::dom::element a, simdjson::dom::element b) {
   using T = simdjson::dom::element_type;

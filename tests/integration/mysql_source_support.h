@@ -75,6 +75,12 @@ bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds timeo
 // Value of a Kafka header, "" when absent.
 std::string header(const KafkaRecord& r, std::string_view name);
 
+// Parses each record value (tombstones skipped) and calls `fn(value)`; one parser for many records.
+void for_each_value(const std::vector<KafkaRecord>& records,
+                    const std::function<void(const KafkaRecord&, simdjson::dom::element)>& fn);
+// after.<field> (or before.<field> when the after image is null) as an integer.
+int64_t row_int(simdjson::dom::element value, const char* field);
+
 // Compares JSON values: strings and structure exactly, numbers by value (1.5 == 1.50, 2 == 2.0).
 bool json_equal(simdjson::dom::element a, simdjson::dom::element b);
 // Connect Decimal (precise): base64 of the minimal big-endian two's-complement unscaled integer of a

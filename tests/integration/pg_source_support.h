@@ -188,7 +188,10 @@ class PgSourceTest : public cdc::test::EnvTest {
     EnvTest::SetUp();
     if (IsSkipped()) return;
     static std::atomic<int> n{0};
-    name_ = "pgs_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
+    // pid and clock: unique also across runs against a long-lived server (and in a pid namespace).
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch()).count() % 100000000;
+    name_ = "pgs_" + std::to_string(::getpid()) + "_" + std::to_string(ms) + "_" + std::to_string(n++);
     pg_ = std::make_unique<cdc::test::PgConn>(env.pg_conninfo());
     std::string pattern = (std::filesystem::temp_directory_path() / "cdc-pg-source-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
@@ -207,10 +210,14 @@ class PgSourceTest : public cdc::test::EnvTest {
     pg.exec("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + name_ + "'");
     pg.exec("DROP PUBLICATION IF EXISTS " + name_);
     for (const auto& t : tables_) pg.exec("DROP TABLE IF EXISTS " + t + " CASCADE");
+    for (const auto& sql : cleanup_) pg.exec(sql);
     if (HasFailure() && agent_) std::cerr << "---- agent log ----\n" << agent_->log() << "----\n";
     std::error_code ec;
     if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
   }
+
+  // SQL run at the end, after the tables are dropped (DROP TYPE …).
+  void at_end(std::string sql) { cleanup_.push_back(std::move(sql)); }
 
   // Opens a new connection for pg() (after a server restart).
   void reconnect() { pg_ = std::make_unique<cdc::test::PgConn>(env.pg_conninfo()); }
@@ -284,7 +291,7 @@ class PgSourceTest : public cdc::test::EnvTest {
   std::unique_ptr<cdc::test::PgConn> pg_;
   std::unique_ptr<Agent> agent_;
   std::string name_, dir_, bootstrap_;
-  std::vector<std::string> tables_;
+  std::vector<std::string> tables_, cleanup_;
 };
 
 }  // namespace cdc::pg::test

@@ -55,6 +55,8 @@ TEST_F(PgSourceTypes, EveryMappedTypeMatchesSelect) {
   std::string mood = name() + "_mood", price = name() + "_price";
   pg().exec("CREATE TYPE " + mood + " AS ENUM ('sad', 'ok', 'happy')");
   pg().exec("CREATE DOMAIN " + price + " AS numeric(10,2)");
+  at_end("DROP TYPE IF EXISTS " + mood);
+  at_end("DROP DOMAIN IF EXISTS " + price);
   std::string t = create_table("types",
       "(id int PRIMARY KEY, b bool, i2 int2, i4 int4, i8 int8, f4 float4, f8 float8, n numeric(10,3), nv numeric,"
       " m money, t text, vc varchar(10), bc char(3), by bytea, d date, ti time, ti3 time(3), ttz timetz,"
@@ -118,9 +120,6 @@ TEST_F(PgSourceTypes, EveryMappedTypeMatchesSelect) {
   for (const auto& [col, expr] : json_exprs) EXPECT_EQ(nulls.after(col), "null") << col;
   for (const char* col : {"n", "nv", "m", "p", "f4", "f8", "iv"}) EXPECT_EQ(nulls.after(col), "null") << col;
 
-  pg().exec("DROP TABLE " + t);
-  pg().exec("DROP TYPE " + mood);
-  pg().exec("DROP DOMAIN " + price);
 }
 
 }  // namespace

@@ -1,0 +1,147 @@
+#include "mysql/snapshot/snapshot_session.h"
+
+#include <mysql.h>
+#include <errmsg.h>
+
+#include <memory>
+
+#include "mysql/conn/commands.h"
+#include "util/error.h"
+
+namespace cdc::mysql::snapshot {
+
+SnapshotSession::SnapshotSession(ConnectOptions opts) : opts_(std::move(opts)) {
+  mysql_ = mysql_init(nullptr);
+  if (!mysql_) throw Error(ExitCode::internal, "mysql_init: out of memory");
+  try {
+    apply_options();
+  } catch (...) {
+    mysql_close(mysql_);
+    throw;
+  }
+  const char* host = opts_.socket.empty() ? opts_.host.c_str() : "localhost";
+  const char* db = opts_.database.empty() ? nullptr : opts_.database.c_str();
+  const char* socket = opts_.socket.empty() ? nullptr : opts_.socket.c_str();
+  if (!mysql_real_connect(mysql_, host, opts_.user.c_str(), opts_.password.c_str(), db, opts_.port, socket, 0))
+    fail("connecting to " + opts_.describe() + " for the snapshot");
+  if (opts_.tls.mode != "disable" && !mysql_get_ssl_cipher(mysql_)) {
+    mysql_close(mysql_);
+    mysql_ = nullptr;
+    throw Error(ExitCode::config, "connecting to " + opts_.describe() + ": source.tls.mode is " + opts_.tls.mode +
+                                      " but the server does not offer TLS; configure ssl_cert/ssl_key on the "
+                                      "server or set source.tls.mode: disable");
+  }
+  std::string version = mysql_get_server_info(mysql_);
+  flavor_ = version.find("MariaDB") != std::string::npos ? Flavor::mariadb : Flavor::mysql;
+  version_id_ = static_cast<unsigned>(mysql_get_server_version(mysql_));
+}
+
+SnapshotSession::~SnapshotSession() {
+  if (mysql_) mysql_close(mysql_);
+}
+
+// The same settings as BinlogConnection::apply_options: one set of rules for TLS and timeouts.
+void SnapshotSession::apply_options() {
+  unsigned connect_timeout = static_cast<unsigned>(opts_.connect_timeout_s);
+  unsigned read_timeout = static_cast<unsigned>(opts_.read_timeout_s);
+  mysql_optionsv(mysql_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  mysql_optionsv(mysql_, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+  mysql_optionsv(mysql_, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout);
+  mysql_optionsv(mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  unsigned protocol = opts_.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
+  mysql_optionsv(mysql_, MYSQL_OPT_PROTOCOL, &protocol);
+  const TlsOptions& tls = opts_.tls;
+  if (tls.mode == "disable") return;
+  if (tls.mode != "require" && tls.mode != "verify-ca" && tls.mode != "verify-full")
+    throw Error(ExitCode::config, "source.tls.mode: unknown mode \"" + tls.mode +
+                                      "\"; use disable, require, verify-ca or verify-full");
+  if (tls.mode != "require" && tls.ca.empty())
+    throw Error(ExitCode::config, "source.tls.ca: tls mode " + tls.mode + " needs the CA certificate file");
+  my_bool on = 1, verify_host = tls.mode == "verify-full";
+  mysql_optionsv(mysql_, MYSQL_OPT_SSL_ENFORCE, &on);
+  mysql_optionsv(mysql_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_host);
+  if (!tls.ca.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_CA, tls.ca.c_str());
+  if (!tls.cert.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_CERT, tls.cert.c_str());
+  if (!tls.key.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_KEY, tls.key.c_str());
+}
+
+void SnapshotSession::fail(const std::string& during) {
+  unsigned code = mysql_ ? mysql_errno(mysql_) : CR_UNKNOWN_ERROR;
+  std::string message = mysql_ ? mysql_error(mysql_) : "no connection";
+  throw_mysql_error(code, message, during);
+}
+
+void SnapshotSession::execute(const std::string& sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail("snapshot: running \"" + sql + "\"");
+  if (MYSQL_RES* res = mysql_store_result(mysql_)) mysql_free_result(res);
+}
+
+unsigned SnapshotSession::try_execute(const std::string& sql, std::string& message) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) == 0) {
+    if (MYSQL_RES* res = mysql_store_result(mysql_)) mysql_free_result(res);
+    return 0;
+  }
+  message = mysql_error(mysql_);
+  return mysql_errno(mysql_);
+}
+
+QueryResult SnapshotSession::query(const std::string& sql) {
+  std::string during = "snapshot: running \"" + sql + "\"";
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(during);
+  QueryResult out;
+  MYSQL_RES* res = mysql_store_result(mysql_);
+  if (!res) {
+    if (mysql_field_count(mysql_) != 0) fail(during);
+    return out;
+  }
+  std::unique_ptr<MYSQL_RES, decltype(&mysql_free_result)> guard(res, &mysql_free_result);
+  unsigned n = mysql_num_fields(res);
+  MYSQL_FIELD* fields = mysql_fetch_fields(res);
+  for (unsigned i = 0; i < n; ++i) out.columns.emplace_back(fields[i].name);
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    unsigned long* lengths = mysql_fetch_lengths(res);
+    auto& values = out.rows.emplace_back();
+    for (unsigned i = 0; i < n; ++i)
+      values.emplace_back(row[i] ? std::optional<std::string>(std::string(row[i], lengths[i])) : std::nullopt);
+  }
+  return out;
+}
+
+void SnapshotSession::stream(const std::string& sql, const RowFn& on_row) {
+  std::string during = "snapshot: running \"" + sql + "\"";
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(during);
+  MYSQL_RES* res = mysql_use_result(mysql_);
+  if (!res) {
+    if (mysql_field_count(mysql_) != 0) fail(during);
+    return;
+  }
+  std::unique_ptr<MYSQL_RES, decltype(&mysql_free_result)> guard(res, &mysql_free_result);
+  unsigned n = mysql_num_fields(res);
+  std::vector<std::optional<std::string_view>> values(n);
+  try {
+    while (MYSQL_ROW row = mysql_fetch_row(res)) {
+      unsigned long* lengths = mysql_fetch_lengths(res);
+      for (unsigned i = 0; i < n; ++i)
+        values[i] = row[i] ? std::optional<std::string_view>(std::string_view(row[i], lengths[i])) : std::nullopt;
+      on_row(values);
+    }
+  } catch (...) {
+    // Freeing an unfinished unbuffered result would first read the rest of the table: cut the
+    // connection instead. The session is unusable afterwards, which the caller's unwinding accepts.
+    mariadb_cancel(mysql_);
+    throw;
+  }
+  // mysql_fetch_row also returns null when the stream broke: only a zero errno means the end.
+  if (mysql_errno(mysql_) != 0) fail(during);
+}
+
+std::string SnapshotSession::quote(std::string_view s) {
+  std::string out(s.size() * 2 + 3, '\0');
+  out[0] = '\'';
+  unsigned long n = mysql_real_escape_string(mysql_, out.data() + 1, s.data(), static_cast<unsigned long>(s.size()));
+  out.resize(n + 1);
+  out.push_back('\'');
+  return out;
+}
+
+}  // namespace cdc::mysql::snapshot

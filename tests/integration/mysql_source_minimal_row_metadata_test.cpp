@@ -1,0 +1,57 @@
+// binlog_row_metadata=MINIMAL (MySQL 8's default) and NO_LOG (MariaDB's): TABLE_MAP carries no column
+// names, so the source reads names, signedness, ENUM/SET members, charsets and the key from
+// information_schema, caches them per table and fetches them anew after DDL. Rows written before a DDL
+// decode with the old columns, rows after it with the new. Changes a global setting that every other
+// test's TABLE_MAPs depend on, so it runs alone (RUN_SERIAL) and restores FULL afterwards.
+#include <gtest/gtest.h>
+
+#include "tests/integration/mysql_source_support.h"
+
+namespace cdc::test::msrc {
+namespace {
+
+class MinimalMetadata : public SourceTest, public ::testing::WithParamInterface<const char*> {
+ protected:
+  void TearDown() override {
+    if (sql) sql->exec("SET GLOBAL binlog_row_metadata = 'FULL'");
+    SourceTest::TearDown();
+  }
+};
+
+TEST_P(MinimalMetadata, ColumnsComeFromInformationSchemaAndFollowDdl) {
+  std::string t = db + ".t";
+  sql->exec("CREATE TABLE " + t + " (k2 VARCHAR(5), id INT UNSIGNED, e ENUM('x','y''z'), s SET('a','b'), "
+            "l VARCHAR(10) CHARACTER SET latin1, u VARCHAR(10) CHARACTER SET utf8mb4, j JSON, "
+            "big BIGINT UNSIGNED, PRIMARY KEY (id, k2))");
+  sql->exec(std::string("SET GLOBAL binlog_row_metadata = '") + GetParam() + "'");
+  write_config("bigint_unsigned_handling: precise");
+  start_agent();
+  EXPECT_NE(agent_log().find("information_schema"), std::string::npos) << "no warning about the fallback";
+  sql->exec("INSERT INTO " + t + " VALUES ('k', 4294967295, 'y''z', 'a,b', 'ñé', '😀', '{\"a\":1}', 1)");
+  sql->exec("ALTER TABLE " + t + " ADD COLUMN added SMALLINT UNSIGNED DEFAULT 65535, DROP COLUMN s");
+  sql->exec("INSERT INTO " + t + " VALUES ('k', 2, 'x', 'à', 'b', NULL, 2, 7)");
+  sql->exec("UPDATE " + t + " SET l = 'ü' WHERE id = 4294967295");
+  auto recs = records("t", 3);
+  ASSERT_EQ(recs.size(), 3u);
+  std::vector<std::string> keys, afters;
+  for_each_value(recs, [&](const KafkaRecord& r, simdjson::dom::element v) {
+    keys.push_back(r.key.value_or("null"));
+    afters.push_back(simdjson::minify(v["after"]));
+  });
+  ASSERT_EQ(afters.size(), 3u);
+  const std::string one = connect_decimal_base64("1"), two = connect_decimal_base64("2");
+  EXPECT_EQ(afters[0], R"({"k2":"k","id":4294967295,"e":"y'z","s":"a,b","l":"ñé","u":"😀","j":"{\"a\":1}","big":")" +
+                           one + R"("})");
+  EXPECT_EQ(afters[1], R"({"k2":"k","id":2,"e":"x","l":"à","u":"b","j":null,"big":")" + two +
+                           R"(","added":7})");
+  EXPECT_EQ(afters[2], R"({"k2":"k","id":4294967295,"e":"y'z","l":"ü","u":"😀","j":"{\"a\":1}","big":")" + one +
+                           R"(","added":65535})");
+  EXPECT_EQ(keys[0], R"({"k2":"k","id":4294967295})");
+  EXPECT_EQ(keys[1], R"({"k2":"k","id":2})");
+  EXPECT_EQ(stop_agent(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, MinimalMetadata, ::testing::Values("MINIMAL", "NO_LOG"));
+
+}  // namespace
+}  // namespace cdc::test::msrc
