@@ -26,6 +26,7 @@ function(cdc_msrc_test name)
 endfunction()
 
 cdc_msrc_test(mysql_source_column_types_exact_test)
+cdc_msrc_test(mysql_source_geometry_wkb_test)
 cdc_msrc_test(mysql_source_transactions_in_commit_order_test)
 cdc_msrc_test(mysql_source_ddl_mid_stream_test)
 cdc_msrc_test(mysql_source_binlog_rotation_test LOCK)

@@ -16,6 +16,8 @@ using Clock = std::chrono::steady_clock;
 
 // How long reconnect attempts go on before the agent gives up with ExitCode::temporary.
 constexpr auto kReconnectBudget = std::chrono::minutes(5);
+// How long a poll may overrun its timeout to reach the commit of the transaction it is in.
+constexpr auto kTransactionGrace = std::chrono::seconds(10);
 
 std::string tls_mode_text(TlsMode m) {
   switch (m) {
@@ -25,6 +27,13 @@ std::string tls_mode_text(TlsMode m) {
     case TlsMode::verify_full: return "verify-full";
   }
   return "disable";
+}
+
+// Whether the decoder had to fall back to positional names ("_0", "_1", ...) for want of column facts.
+bool has_positional_names(const event::TableSchema& t) {
+  for (size_t i = 0; i < t.columns.size(); ++i)
+    if (t.columns[i].name != "_" + std::to_string(i)) return false;
+  return !t.columns.empty();
 }
 
 }  // namespace
@@ -70,11 +79,16 @@ void MysqlSource::validate_server() {
                 "binlog_row_image=" + get("binlog_row_image") +
                     ": before/after images would be incomplete; SET GLOBAL binlog_row_image='FULL' and "
                     "binlog_row_image=FULL in my.cnf");
-  if (upper(get("binlog_row_metadata")) != "FULL")
-    throw Error(ExitCode::source_unusable,
-                "binlog_row_metadata=" + get("binlog_row_metadata") +
-                    ": column names and keys come from the binlog; SET GLOBAL binlog_row_metadata='FULL' and "
-                    "binlog_row_metadata=FULL in my.cnf");
+  // Without FULL metadata (MySQL 8 defaults to MINIMAL, MariaDB to NO_LOG, 5.7 has no such setting)
+  // TABLE_MAP carries no column names: they come from information_schema (see column_catalog.h).
+  std::string metadata = upper(get("binlog_row_metadata"));
+  bool external = metadata != "FULL";
+  if (external && !external_columns_)
+    spdlog::warn("binlog_row_metadata={}: column names and keys come from information_schema, which can be "
+                 "newer than the binlog being read after DDL; SET GLOBAL binlog_row_metadata='FULL' (and in "
+                 "my.cnf) to read them from the binlog itself",
+                 metadata.empty() ? std::string("(not supported by this server)") : metadata);
+  external_columns_ = external;
 }
 
 event::SourcePosition MysqlSource::initial_position() {
@@ -116,6 +130,13 @@ void MysqlSource::connect_and_dump() {
 
   DecoderOptions d;
   d.envelope = cfg_.envelope;
+  if (external_columns_) {
+    if (!catalog_) catalog_ = std::make_unique<ColumnCatalog>(connect_options(cfg_));
+    d.external = [this](const std::string& db, const std::string& table) { return catalog_->get(db, table); };
+    // Tables the catalog cannot describe (dropped since, or changed in width) still decode, under
+    // positional names; on_change refuses them for captured tables.
+    d.naming = ColumnNaming::positional;
+  }
   decoder_ = std::make_unique<BinlogDecoder>(std::move(d), static_cast<BinlogHandler&>(*this));
   decoder_->set_file(resume_.file);
   if (!resume_.gtid_set.empty()) decoder_->set_gtid_set(GtidSet::parse(resume_.gtid_set));
@@ -157,10 +178,19 @@ void MysqlSource::poll(event::EventSink& out, int timeout_ms) {
   out_ = &out;
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   try {
-    // Read in bursts: stop at the deadline so the loop can serve delivery reports and acks.
-    for (int n = 0; n < 4096; ++n) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      auto ev = conn_->next_event(static_cast<int>(std::max<int64_t>(left, 0)));
+    // Read in bursts: stop at the deadline so the loop can serve delivery reports and acks. Inside a
+    // transaction read on to its commit (bounded by kTransactionGrace), so that a stop between two polls
+    // (SIGTERM drain) finds every handed-on event covered by a commit: the stored offset is then the end of
+    // the last transaction and a restart replays nothing.
+    const auto hard_deadline = deadline + kTransactionGrace;
+    for (int n = 0;; ++n) {
+      bool mid_tx = decoder_->in_transaction();
+      auto until = mid_tx ? hard_deadline : deadline;
+      if (n > 0 && (Clock::now() >= until || (!mid_tx && n >= 4096))) break;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+      auto ev = conn_->next_event(static_cast<int>(std::max<int64_t>(left, 1)));
+      // A server shutting down ends the dump with an EOF packet rather than a broken connection.
+      if (!ev && conn_->at_end()) throw TransientError("the server ended the binlog stream (shutdown or restart?)");
       if (!ev) break;
       const auto& bytes = *ev;
       uint64_t log_pos = bytes.size() >= 17 ? (uint64_t{bytes[13]} | uint64_t{bytes[14]} << 8 |
@@ -168,7 +198,6 @@ void MysqlSource::poll(event::EventSink& out, int timeout_ms) {
                                             : 0;
       uint64_t pos = log_pos >= bytes.size() ? log_pos - bytes.size() : 0;
       decoder_->feed(bytes, pos);
-      if (Clock::now() >= deadline) break;
     }
   } catch (const TransientError& e) {
     out_ = nullptr;
@@ -182,12 +211,30 @@ void MysqlSource::poll(event::EventSink& out, int timeout_ms) {
 
 void MysqlSource::on_change(event::ChangeEvent& change) {
   const auto* t = change.table;
-  if (!cfg_.table_included(t->db + "." + t->table)) return;
+  if (filter_db_.empty() || t->db != filter_db_ || t->table != filter_table_) {
+    filter_db_ = t->db;
+    filter_table_ = t->table;
+    filter_included_ = cfg_.table_included(t->db + "." + t->table);
+  }
+  if (!filter_included_) return;
+  if (external_columns_ && has_positional_names(*t))
+    throw Error(ExitCode::source_unusable,
+                "table " + t->db + "." + t->table + " at " + change.source.file + ":" +
+                    std::to_string(change.source.pos) + ": the binlog has no column names (binlog_row_metadata=" +
+                    "MINIMAL) and information_schema no longer describes the table as it was then (" +
+                    std::to_string(t->columns.size()) + " columns in the binlog): set binlog_row_metadata=FULL "
+                    "and take a new snapshot, or resume from a position after the table's last DDL");
   change.source.server_id = master_server_id_;
   change.change_id.clear();
   auto file_index = event::change_id::binlog_file_index(decoder_->file()).value_or(0);
   event::change_id::append_mysql(change.change_id, file_index, tx_begin_pos_, tx_event_index_++);
   out_->change(change);
+}
+
+void MysqlSource::on_ddl(const DdlEvent&) {
+  // Any DDL may have changed any table (RENAME TABLE, multi-table ALTER): drop every fetched definition; the
+  // next TABLE_MAP of a changed table fetches anew, while decoders built before keep the old columns.
+  if (catalog_) catalog_->invalidate();
 }
 
 void MysqlSource::on_begin(const TxBegin& b) {
