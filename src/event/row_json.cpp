@@ -35,7 +35,10 @@ void append_missing_required(std::string& out, const Column& c) {
     case FieldType::bytes:
       out.append(c.semantic == "org.apache.kafka.connect.data.Decimal" ? "\"AA==\"" : "\"\"");
       return;
-    case FieldType::string: out.append("\"\""); return;
+    case FieldType::string:
+      // Debezium's fallback for a required ZonedTimestamp (e.g. MySQL's NOT NULL zero TIMESTAMP) is the epoch.
+      out.append(c.semantic == "io.debezium.time.ZonedTimestamp" ? "\"1970-01-01T00:00:00Z\"" : "\"\"");
+      return;
     case FieldType::array: out.append("[]"); return;
     case FieldType::map:
     case FieldType::struct_: out.append("null"); return;

@@ -166,6 +166,11 @@ void BinlogDecoder::on_query(const RawEvent& ev, const QueryEvent& q, const Wher
 
 void BinlogDecoder::on_table_map(const RawEvent& ev) {
   TableMap map = parse_table_map(ev.body, *fde_);
+  // Tables the agent does not capture are never decoded: their rows cannot fail or slow the stream.
+  if (opts_.include && !opts_.include(map.db, map.table)) {
+    tables_[map.table_id] = nullptr;
+    return;
+  }
   // Signature: everything after the table id, so a re-mapped table with the same shape reuses its schema.
   size_t id_len = fde_->post_header(TABLE_MAP_EVENT) == 6 ? 4 : 6;
   std::string sig(reinterpret_cast<const char*>(ev.body.data()) + id_len, ev.body.size() - id_len);
@@ -188,11 +193,12 @@ void BinlogDecoder::on_rows(const RawEvent& ev, const Where& at) {
   auto it = tables_.find(rows.table_id);
   if (it == tables_.end())
     throw DecodeError("rows event for table id " + std::to_string(rows.table_id) + " without a preceding TABLE_MAP");
+  if (!tx_.open && !tx_.standalone) begin(at, ev.header);  // rows without BEGIN (non-transactional engines)
+  if (!it->second) return;  // a table filtered out by DecoderOptions::include
   const RowDecoder& dec = *it->second;
   if (rows.column_count != dec.table_map().columns.size())
     throw DecodeError("rows event has " + std::to_string(rows.column_count) + " columns, its TABLE_MAP " +
                       std::to_string(dec.table_map().columns.size()));
-  if (!tx_.open && !tx_.standalone) begin(at, ev.header);  // rows without BEGIN (non-transactional engines)
 
   auto& c = change_;
   c.table = &dec.schema();

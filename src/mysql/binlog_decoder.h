@@ -65,6 +65,9 @@ struct DecoderOptions {
   ColumnNaming naming = ColumnNaming::require;
   // Column facts for tables whose TABLE_MAP lacks names (binlog_row_metadata=MINIMAL). May be empty.
   std::function<const ExternalTableInfo*(const std::string& db, const std::string& table)> external;
+  // Captured tables; empty = all. Rows of other tables are skipped undecoded (their transactions still
+  // commit, so positions advance).
+  std::function<bool(const std::string& db, const std::string& table)> include;
 };
 
 class BinlogDecoder {

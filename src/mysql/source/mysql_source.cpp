@@ -130,6 +130,7 @@ void MysqlSource::connect_and_dump() {
 
   DecoderOptions d;
   d.envelope = cfg_.envelope;
+  d.include = [this](const std::string& db, const std::string& table) { return cfg_.table_included(db + "." + table); };
   if (external_columns_) {
     if (!catalog_) catalog_ = std::make_unique<ColumnCatalog>(connect_options(cfg_));
     d.external = [this](const std::string& db, const std::string& table) { return catalog_->get(db, table); };
