@@ -2,6 +2,7 @@
 // A source turns its stream into ChangeEvents and transaction commits; the loop publishes the events and
 // tells the source, through ack(), the newest position whose every event Kafka has confirmed.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -55,6 +56,17 @@ class Source {
   // logical message so the slot advances even when no captured table changes).
   virtual void heartbeat() {}
   virtual void stop() = 0;
+  // True once the source has nothing more to read (snapshot: initial_only): the loop then drains and exits.
+  virtual bool finished() const { return false; }
+
+  // The loop's stop request, for long work inside poll() (a snapshot) that must end early on SIGTERM.
+  void set_stop_flag(const std::atomic<bool>* stop) { stop_ = stop; }
+
+ protected:
+  bool stop_requested() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+
+ private:
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 }  // namespace cdc::event

@@ -27,15 +27,21 @@ Pipeline::Pipeline(PipelineOptions opts, event::Source& source, Sink& sink)
   };
 }
 
-void Pipeline::send(std::string topic, const std::string* key, const std::string* value,
-                    const event::ChangeEvent* ev) {
+void Pipeline::send(std::string topic, const std::string* key, std::string* value, const event::ChangeEvent* ev) {
   OutMessage m;
   m.topic = std::move(topic);
   m.key_null = key == nullptr;
   if (key) m.key = *key;
   m.value_null = value == nullptr;
-  if (value) m.value = *value;
+  if (value) {
+    // The envelope (kilobytes with schemas) moves into the message instead of being copied; the buffer
+    // gets the same capacity back so the next envelope is written without growing it step by step.
+    m.value = std::move(*value);
+    value->clear();
+    value->reserve(m.value.size());
+  }
   if (ev) {
+    m.headers.reserve(3);
     // Consumer-side idempotency: see docs/change-id.md. A tombstone follows its delete, so its id is the
     // delete's id plus ":t", which sorts after the delete and before the next change.
     m.headers.emplace_back("cdc.change_id", value ? ev->change_id : ev->change_id + ":t");
@@ -55,9 +61,9 @@ void Pipeline::change(event::ChangeEvent& ev) {
   value_buf_.clear();
   bool has_key = writer_.key(ev, key_buf_);
   writer_.value(ev, value_buf_);
-  std::string topic = writer_.topic(*ev.table);
+  const std::string& topic = writer_.table_topic(*ev.table, ev.source.connector);  // cached per table
   send(topic, has_key ? &key_buf_ : nullptr, &value_buf_, &ev);
-  if (writer_.wants_tombstone(ev)) send(std::move(topic), &key_buf_, nullptr, &ev);
+  if (writer_.wants_tombstone(ev)) send(topic, &key_buf_, nullptr, &ev);
   if (columns_) columns_->restore(ev);
   check_failure();
 }
@@ -129,9 +135,10 @@ void Pipeline::maybe_heartbeat() {
 }
 
 int Pipeline::run(const std::atomic<bool>& stop) {
+  source_.set_stop_flag(&stop);
   source_.start();
   last_heartbeat_ = Clock::now();
-  while (!stop.load(std::memory_order_relaxed)) {
+  while (!stop.load(std::memory_order_relaxed) && !source_.finished()) {
     source_.poll(*this, 100);
     sink_.poll(0);
     check_failure();

@@ -147,13 +147,19 @@ uint32_t collation_of_charset(std::string_view cs) {
   return 0;
 }
 
-void append_utf8(std::string& out, std::string_view raw, uint32_t collation, const char* what) {
-  std::string_view cs = charset_of_collation(collation);
+bool is_utf8_passthrough(uint32_t collation) {
   // 0: the server sent no charset (binlog_row_metadata absent, before 8.0.1): assume UTF-8.
-  if (collation == 0 || cs == "utf8mb4" || cs == "utf8mb3" || cs == "ascii" || cs == "binary") {
+  if (collation == 0) return true;
+  std::string_view cs = charset_of_collation(collation);
+  return cs == "utf8mb4" || cs == "utf8mb3" || cs == "ascii" || cs == "binary";
+}
+
+void append_utf8(std::string& out, std::string_view raw, uint32_t collation, const char* what) {
+  if (is_utf8_passthrough(collation)) {
     out.append(raw);  // already UTF-8 (the writer replaces invalid sequences)
     return;
   }
+  std::string_view cs = charset_of_collation(collation);
   if (cs == "latin1") return latin1_to_utf8(out, raw);
   for (const auto& [name, iconv_name] : kIconvNames)
     if (cs == name) return iconv_to_utf8(out, raw, iconv_name, what);

@@ -15,6 +15,10 @@ std::string_view charset_of_collation(uint32_t collation);
 // Charset name -> a representative collation id (for names from information_schema); 0 when unknown.
 uint32_t collation_of_charset(std::string_view charset);
 
+// True when column bytes in this collation are already UTF-8 (or are kept as they are): append_utf8 copies
+// them unchanged. Row decoding asks once per column, not once per value.
+bool is_utf8_passthrough(uint32_t collation);
+
 // Appends `raw`, encoded in the collation's charset, to `out` as UTF-8 (collation 0 = not sent: as is). Invalid input sequences become
 // U+FFFD (the server already accepted these bytes; dropping a row over them would lose data). Throws
 // DecodeError naming `what` for a collation whose charset is unknown.

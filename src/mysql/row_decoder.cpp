@@ -152,7 +152,7 @@ void RowDecoder::plan_column(size_t i, const ExternalColumnInfo* ext, const even
                         column_type_name(d.type) + " (" + std::to_string(d.type) + ") is not supported");
   }
   schema_.columns.push_back(std::move(c));
-  plans_.push_back(Plan{codec, charset, std::move(members)});
+  plans_.push_back(Plan{codec, charset, std::move(members), codec == Codec::text && is_utf8_passthrough(charset)});
 }
 
 void RowDecoder::decode(ByteReader& r, Bytes present, event::Row& row, bool partial_after) const {

@@ -58,6 +58,7 @@ class RowDecoder {
     Codec codec;
     uint32_t charset;  // collation of text columns (TABLE_MAP metadata, else external info)
     std::vector<std::string> members;  // ENUM / SET names
+    bool utf8 = false;  // text whose bytes are already UTF-8: copied without a charset conversion
   };
 
   void plan_column(size_t i, const ExternalColumnInfo* ext, const event::EnvelopeOptions& opts);

@@ -30,6 +30,7 @@ void RowDecoder::decode_string(ByteReader& r, size_t i, event::Row& row, size_t 
   size_t len = static_cast<size_t>(r.uintle(len_bytes, "string length"));
   Bytes raw = r.bytes(len, "string value");
   const Plan& p = plans_[i];
+  if (p.utf8) return row.set_text(i, as_chars(raw));  // the common case: no conversion, no error context
   if (p.codec == Codec::text) {
     std::string what = where(i);
     return set_built(row, i, event::Value::Kind::text,
@@ -53,6 +54,7 @@ void RowDecoder::decode_blob_like(ByteReader& r, size_t i, event::Row& row) cons
   size_t len = static_cast<size_t>(r.uintle(prefix, "blob length"));
   Bytes raw = r.bytes(len, "blob value");
   const Plan& p = plans_[i];
+  if (p.utf8) return row.set_text(i, as_chars(raw));
   switch (p.codec) {
     case Codec::text: {
       std::string what = where(i);

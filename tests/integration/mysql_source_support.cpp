@@ -305,7 +305,7 @@ void SourceTest::write_config(const std::string& envelope_extra) {
       << "  port: " << env.get("CDC_TEST_MYSQL_PORT") << "\n"
       << "  user: " << env.get("CDC_TEST_MYSQL_USER") << "\n"
       << "  password: " << env.get("CDC_TEST_MYSQL_PASSWORD") << "\n"
-      << "  snapshot: never\n"
+      << "  snapshot: " << snapshot_mode << "\n"
       << "  include_tables: [\"" << db << "\\\\..*\"]\n"
       << "  mysql: { server_id: " << server_id << " }\n"
       << "sink:\n"

@@ -111,6 +111,7 @@ class SourceTest : public EnvTest {
   std::string db;      // unique database, created in SetUp, dropped in TearDown
   std::string prefix;  // topic prefix (config `name`)
   uint32_t server_id = 0;
+  std::string snapshot_mode = "never";  // source.snapshot in the generated config
   std::filesystem::path dir;  // config, log and state
   std::unique_ptr<RootSql> sql;
   std::unique_ptr<AgentProcess> agent;

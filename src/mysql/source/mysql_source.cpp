@@ -102,13 +102,25 @@ event::SourcePosition MysqlSource::initial_position() {
     p.file = stored->file;
     p.pos = stored->pos;
     p.gtid_set = stored->gtid_set;
+    if (cfg_.source.snapshot == SnapshotMode::when_needed && !binlog_exists(p.file)) {
+      spdlog::warn("stored position {} is no longer on the server (purged); snapshot: when_needed takes a new snapshot",
+                   p.describe());
+      snapshot_pending_ = true;
+      return {};
+    }
+    if (cfg_.source.snapshot == SnapshotMode::initial_only) {
+      spdlog::info("snapshot: initial_only and the snapshot was already taken ({}); nothing to do", p.describe());
+      finished_ = true;
+    }
     spdlog::info("resuming from stored position {}", p.describe());
     return p;
   }
-  if (cfg_.source.snapshot != SnapshotMode::never)
-    throw Error(ExitCode::config,
-                "source.snapshot: only 'never' is supported by this build (no snapshot of existing rows yet); "
-                "set snapshot: never to stream changes from the server's current position");
+  if (cfg_.source.snapshot != SnapshotMode::never) {
+    // The offset file is written only when the snapshot's single commit is acknowledged, so a crash
+    // mid-snapshot leaves no offset and the snapshot runs again from the start.
+    snapshot_pending_ = true;
+    return {};
+  }
   auto st = conn_->show_master_status();
   p.file = st.file;
   p.pos = st.pos;
@@ -119,15 +131,55 @@ event::SourcePosition MysqlSource::initial_position() {
   return p;
 }
 
-void MysqlSource::connect_and_dump() {
+bool MysqlSource::binlog_exists(const std::string& file) {
+  for (const auto& b : conn_->binary_logs())
+    if (b.name == file) return true;
+  return false;
+}
+
+void MysqlSource::connect() {
   conn_ = std::make_unique<BinlogConnection>(connect_options(cfg_));
   conn_->connect();
   flavor_ = conn_->server().flavor;
   server_uuid_ = conn_->server().server_uuid;
   master_server_id_ = conn_->server().server_id;
   validate_server();
-  if (resume_.file.empty()) resume_ = initial_position();
+}
 
+void MysqlSource::connect_and_dump() {
+  connect();
+  if (resume_.file.empty()) resume_ = initial_position();
+  if (snapshot_pending_ || finished_) return;  // poll() runs the snapshot first, then start_dump()
+  start_dump();
+}
+
+void MysqlSource::run_snapshot(event::EventSink& out) {
+  MysqlSnapshotOptions o;
+  o.connect = connect_options(cfg_);
+  o.envelope = cfg_.envelope;
+  o.include = [this](const std::string& t) { return cfg_.table_included(t); };
+  o.stop_requested = [this] { return stop_requested(); };
+  snapshot_ = std::make_unique<MysqlSnapshot>(std::move(o));
+  spdlog::info("taking the initial snapshot (source.snapshot: {})",
+               cfg_.source.snapshot == SnapshotMode::initial_only ? "initial_only" : "initial or when_needed");
+  auto r = snapshot_->run(out);
+  if (!r.completed) {
+    spdlog::warn("snapshot interrupted before it completed: nothing acknowledged, it runs again at the next start");
+    finished_ = true;
+    return;
+  }
+  spdlog::info("snapshot done: {} rows from {} tables; streaming continues at {}", r.rows, r.tables,
+               r.position.describe());
+  snapshot_pending_ = false;
+  resume_ = r.position;
+  if (cfg_.source.snapshot == SnapshotMode::initial_only) {
+    finished_ = true;
+    return;
+  }
+  start_dump();
+}
+
+void MysqlSource::start_dump() {
   DecoderOptions d;
   d.envelope = cfg_.envelope;
   d.include = [this](const std::string& db, const std::string& table) { return cfg_.table_included(db + "." + table); };
@@ -176,6 +228,11 @@ void MysqlSource::reconnect_with_backoff(const std::string& why) {
 }
 
 void MysqlSource::poll(event::EventSink& out, int timeout_ms) {
+  if (finished_) return;
+  if (snapshot_pending_) {
+    run_snapshot(out);
+    return;
+  }
   out_ = &out;
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   try {

@@ -10,6 +10,7 @@
 #include "mysql/binlog_decoder.h"
 #include "mysql/conn/binlog_connection.h"
 #include "mysql/conn/offset_store.h"
+#include "mysql/snapshot/mysql_snapshot.h"
 #include "mysql/source/column_catalog.h"
 
 namespace cdc::mysql {
@@ -25,6 +26,7 @@ class MysqlSource final : public event::Source, private BinlogHandler {
   void poll(event::EventSink& out, int timeout_ms) override;
   void ack(const event::SourcePosition& pos) override;
   void stop() override;
+  bool finished() const override { return finished_; }
 
   // Where the stream resumes after a reconnect: the end of the last transaction handed to the loop.
   const event::SourcePosition& resume_position() const { return resume_; }
@@ -37,6 +39,10 @@ class MysqlSource final : public event::Source, private BinlogHandler {
   void on_ddl(const DdlEvent& ddl) override;
 
   void connect_and_dump();
+  void connect();
+  bool binlog_exists(const std::string& file);
+  void start_dump();
+  void run_snapshot(event::EventSink& out);
   void validate_server();
   event::SourcePosition initial_position();
   void reconnect_with_backoff(const std::string& why);
@@ -52,6 +58,9 @@ class MysqlSource final : public event::Source, private BinlogHandler {
   Flavor flavor_ = Flavor::mysql;
   std::string server_uuid_;
   uint32_t master_server_id_ = 0;
+  bool snapshot_pending_ = false;  // no stored position and snapshot mode initial/initial_only/when_needed
+  bool finished_ = false;          // initial_only: the snapshot is done
+  std::unique_ptr<MysqlSnapshot> snapshot_;  // owns the schemas its events point at
   uint64_t tx_begin_pos_ = 0;    // start of the current transaction (change ids)
   uint64_t tx_event_index_ = 0;  // index of the next change in it
   // include/exclude_tables verdict of the last table seen: consecutive changes nearly always hit the same
