@@ -41,7 +41,8 @@ class Pipeline final : public event::EventSink {
 
  private:
   using Clock = std::chrono::steady_clock;
-  void send(std::string topic, const std::string* key, const std::string* value, const event::ChangeEvent* ev);
+  // Moves *value (when given) into the message; *value is left empty, ready for the next envelope.
+  void send(std::string topic, const std::string* key, std::string* value, const event::ChangeEvent* ev);
   void maybe_ack(bool force);
   void maybe_heartbeat();
   void check_failure() const;

@@ -1,6 +1,7 @@
 #include "postgres/pg_decoder.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <type_traits>
 
 #include "event/change_id.h"
@@ -111,6 +112,9 @@ void PgDecoder::dispatch(Lsn lsn, const Message& m, event::EventSink& out) {
 }
 
 void PgDecoder::on_begin(Xid xid, Lsn final_lsn, PgTimestamp time) {
+  // source.ts_ns is int64 nanoseconds since 1970 (years 1678..2262); no server clock is outside that.
+  if (time > INT64_MAX / 1000 - kPgEpochUnixMicros || time < INT64_MIN / 1000 - kPgEpochUnixMicros)
+    throw DecodeError("commit time " + std::to_string(time) + " is out of range");
   in_tx_ = true;
   xid_ = xid;
   final_lsn_ = final_lsn;

@@ -38,9 +38,9 @@ TEST_F(PgSourceKill9, RestartAfterKillDeliversEveryRowOnce) {
 
   pg().exec("INSERT INTO " + t + " SELECT g, g FROM generate_series(" + std::to_string(kSmall + 1) + ", " +
             std::to_string(kSmall + kBig) + ") g");
-  // Soon after the commit: the agent is usually still streaming the transaction. When it was faster,
+  // Shortly after the commit: the agent is usually still streaming the transaction. When it was faster,
   // the checks below still hold, only the "mid-transaction" one has nothing to check (reported).
-  std::this_thread::sleep_for(150ms);
+  std::this_thread::sleep_for(60ms);
   agent().kill9();
   Lsn at_kill = confirmed_flush();
 
@@ -52,8 +52,10 @@ TEST_F(PgSourceKill9, RestartAfterKillDeliversEveryRowOnce) {
     if (c.op == 'c' && std::stoi(*c.after("id")) > kSmall) big_first = std::min(big_first, c.lsn);
   std::cout << "killed with " << big_delivered << " of " << kBig << " rows of the big transaction delivered; slot at "
             << format_lsn(at_kill) << "\n";
-  if (big_delivered < size_t{kBig}) {
-    EXPECT_LT(at_kill, big_first) << "the slot passed a transaction that Kafka had not completely confirmed";
+  if (big_delivered > 0 && big_delivered < size_t{kBig}) {
+    // A commit's end LSN is where the next record starts, so "equal" means the slot stopped right before
+    // the big transaction, which is then streamed again in full.
+    EXPECT_LE(at_kill, big_first) << "the slot passed a transaction that Kafka had not completely confirmed";
   }
   EXPECT_GT(at_kill, small_last);
 

@@ -102,8 +102,7 @@ void PgSource::connect() {
   check_server();
   TableFilter filter(cfg_.source.include_tables, cfg_.source.exclude_tables);
   // The publication first: START_REPLICATION fails for a publication that does not exist.
-  PublicationStatus pub = ensure_publication(*sql_, cfg_.source.postgres.publication, filter);
-  if (pub.created) spdlog::info("created publication {}: {}", cfg_.source.postgres.publication, pub.sql);
+  PublicationStatus pub = ensure_publication(*sql_, cfg_.source.postgres.publication, filter);  // logs creation
   for (const auto& w : pub.warnings) spdlog::warn("{}", w);
 
   PgConnParams repl_params = params_;
