@@ -112,10 +112,10 @@ EnvelopeWriter::TableCache EnvelopeWriter::render(const TableSchema& t, Connecto
   tc.connector = c;
   tc.table = t.table;
   tc.labels = field_labels(t);
+  tc.topic = topic(t);
   if (opts_.schemas) {
-    const std::string name = topic(t);
-    tc.key_prefix = wrapped_prefix(key_schema(t, name));
-    tc.value_prefix = wrapped_prefix(envelope_schema(t, c, name));
+    tc.key_prefix = wrapped_prefix(key_schema(t, tc.topic));
+    tc.value_prefix = wrapped_prefix(envelope_schema(t, c, tc.topic));
   }
   return tc;
 }
@@ -130,6 +130,7 @@ const EnvelopeWriter::TableCache& EnvelopeWriter::cache_for(const TableSchema& t
       it->second.table != t.table) {
     if (it == cache_.end() && cache_.size() >= kMaxCachedTables) cache_.clear();
     it = cache_.insert_or_assign(&t, render(t, c)).first;
+    ++generation_;
   }
   last_table_ = &t;
   last_cache_ = &it->second;
@@ -156,16 +157,26 @@ bool EnvelopeWriter::key(const ChangeEvent& e, std::string& out) {
 }
 
 void EnvelopeWriter::value(const ChangeEvent& e, std::string& out) {
+  out.append(value_prefix(e));
+  value_payload(e, out);
+}
+
+std::string_view EnvelopeWriter::value_prefix(const ChangeEvent& e) {
+  if (e.table == nullptr) throw Error(ExitCode::internal, "envelope: change event without a table");
+  if (!opts_.schemas) return {};
+  return cache_for(*e.table, e.source.connector).value_prefix;
+}
+
+void EnvelopeWriter::value_payload(const ChangeEvent& e, std::string& out) {
   if (e.table == nullptr) throw Error(ExitCode::internal, "envelope: change event without a table");
   const TableSchema& t = *e.table;
   const TableCache& tc = cache_for(t, e.source.connector);
-  wrap_begin(out, tc.value_prefix);
   out.append("{\"before\":");
   append_row_or_null(out, e.has_before, t, tc.labels, e.before, opts_);
   out.append(",\"after\":");
   append_row_or_null(out, e.has_after, t, tc.labels, e.after, opts_);
   out.append(",\"source\":");
-  append_source(out, e, name_json_);
+  append_source(out, e, name_json_, &query_cache_);
   out.append(",\"transaction\":");
   if (e.tx) {
     out.append("{\"id\":");
@@ -180,13 +191,14 @@ void EnvelopeWriter::value(const ChangeEvent& e, std::string& out) {
   }
   const char op[] = {',', '"', 'o', 'p', '"', ':', '"', static_cast<char>(e.op), '"'};
   out.append(op, sizeof op);
-  // Instant.toEpochMilli / micros floor; processed time is never before 1970, so plain division is exact.
+  // Instant.toEpochMilli / micros floor (processed time is never before 1970 anyway).
+  const json::EpochNanos processed(e.processed_ts_ns);
   out.append(",\"ts_ms\":");
-  json::append_int(out, e.processed_ts_ns / 1'000'000);
+  processed.append(out, 6);
   out.append(",\"ts_us\":");
-  json::append_int(out, e.processed_ts_ns / 1'000);
+  processed.append(out, 3);
   out.append(",\"ts_ns\":");
-  json::append_int(out, e.processed_ts_ns);
+  processed.append(out, 0);
   out.push_back('}');
   wrap_end(out);
 }

@@ -12,6 +12,7 @@
 
 #include "event/change_event.h"
 #include "event/options.h"
+#include "event/source_json.h"
 
 namespace cdc::event {
 
@@ -30,6 +31,8 @@ class EnvelopeWriter {
   // "<prefix>.<db|schema>.<table>", characters Kafka does not allow in topic names replaced by '_'
   // (Debezium's topic naming strategy does the same).
   std::string topic(const TableSchema& t) const;
+  // The same, from the per-table cache: valid until the next call on this writer.
+  const std::string& table_topic(const TableSchema& t, Connector c) { return cache_for(t, c).topic; }
 
   // Appends the record key to `out`. Returns false and appends nothing when the key is null: the table
   // has no primary key, or the event is a truncate.
@@ -37,6 +40,12 @@ class EnvelopeWriter {
 
   // Appends the record value (the envelope) to `out`.
   void value(const ChangeEvent& e, std::string& out);
+  // value() in two parts, for writers that can send the constant part without copying it: the schema
+  // prefix of e's table (empty without schemas; valid while generation() stays the same) and the rest.
+  std::string_view value_prefix(const ChangeEvent& e);
+  void value_payload(const ChangeEvent& e, std::string& out);
+  // Changes whenever a cached schema is rendered or dropped (which frees earlier prefixes).
+  uint64_t generation() const { return generation_; }
 
   // A delete is followed by a tombstone (same topic and key, null value) when tombstones are on and the
   // key is not null; a null-key tombstone would mean nothing to log compaction.
@@ -61,6 +70,7 @@ class EnvelopeWriter {
     uint64_t version = 0;
     Connector connector = Connector::mysql;
     std::string table;  // guards against a freed TableSchema's address being reused by another table
+    std::string topic;
     std::vector<std::string> labels;
     std::string key_prefix;    // schemas: {"schema":<Key>,"payload":   otherwise empty
     std::string value_prefix;  // schemas: {"schema":<Envelope>,"payload":   otherwise empty
@@ -75,8 +85,10 @@ class EnvelopeWriter {
   std::string name_json_;  // the prefix as a JSON string (source.name, serverName)
   std::string heartbeat_key_prefix_, heartbeat_value_prefix_, tx_key_prefix_, tx_value_prefix_;
   std::unordered_map<const TableSchema*, TableCache> cache_;
+  QueryJsonCache query_cache_;
   const TableSchema* last_table_ = nullptr;
   const TableCache* last_cache_ = nullptr;
+  uint64_t generation_ = 0;
 };
 
 }  // namespace cdc::event

@@ -2,9 +2,11 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <system_error>
 
 namespace cdc::event::json {
@@ -39,17 +41,51 @@ void append_escape(std::string& out, unsigned char c) {
   }
 }
 
+// Word-at-a-time tests (SWAR) over 8 bytes: long values (TEXT columns, source.query) are mostly clean
+// runs, and checking them a word at a time is what keeps the writer from being byte-bound.
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// Non-zero when some byte of w is a control character, '"' or '\\' (may over-report bytes after the first
+// hit, never under-report: the caller re-checks that word byte by byte).
+uint64_t escape_candidates(uint64_t w) {
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w;
+  return (below_space | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHighs;
+}
+
+bool is_ascii(std::string_view s) {
+  uint64_t any = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) any |= load8(s.data() + i);
+  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & kHighs) == 0;
+}
+
 // Escapes ASCII specials in text known to be valid UTF-8, copying unescaped runs in one append.
 void append_escaped_valid(std::string& out, std::string_view s) {
+  const char* p = s.data();
+  const size_t n = s.size();
   size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (kEscape[c] == 0) continue;
-    out.append(s.data() + run, i - run);
-    append_escape(out, c);
-    run = i + 1;
+  size_t i = 0;
+  while (i < n) {
+    while (i + 8 <= n && escape_candidates(load8(p + i)) == 0) i += 8;
+    for (const size_t stop = std::min(n, i + 8); i < stop; ++i) {
+      const auto c = static_cast<unsigned char>(p[i]);
+      if (kEscape[c] == 0) continue;
+      out.append(p + run, i - run);
+      append_escape(out, c);
+      run = i + 1;
+    }
   }
-  out.append(s.data() + run, s.size() - run);
+  out.append(p + run, n - run);
 }
 
 // Length of the well-formed UTF-8 sequence starting at s[i], or 0 when ill-formed. `*consumed` receives
@@ -190,6 +226,20 @@ void append_floating(std::string& out, F v) {
   append_java_decimal(out, buf, r.ptr, v == 0);
 }
 
+constexpr char kBase64Std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Both output characters of every 12-bit group: one lookup per two characters halves the work of
+// encoding BLOB columns.
+using Base64Pairs = std::array<std::array<char, 2>, 4096>;
+constexpr Base64Pairs make_base64_pairs(const char* alphabet) {
+  Base64Pairs t{};
+  for (size_t v = 0; v < t.size(); ++v) t[v] = {alphabet[v >> 6], alphabet[v & 63]};
+  return t;
+}
+constexpr Base64Pairs kBase64StdPairs = make_base64_pairs(kBase64Std);
+constexpr Base64Pairs kBase64UrlPairs = make_base64_pairs(kBase64Url);
+
 }  // namespace
 
 void append_int(std::string& out, int64_t v) {
@@ -198,9 +248,25 @@ void append_int(std::string& out, int64_t v) {
   out.append(buf, r.ptr);
 }
 
+EpochNanos::EpochNanos(int64_t ns) : ns_(ns) {
+  if (ns >= 0) len_ = static_cast<size_t>(std::to_chars(digits_, digits_ + sizeof digits_, ns).ptr - digits_);
+}
+
+void EpochNanos::append(std::string& out, int drop) const {
+  const auto d = static_cast<size_t>(drop);
+  if (ns_ < 0) {  // before the epoch: floor division, as Java's Instant does
+    int64_t div = drop == 6 ? 1'000'000 : drop == 3 ? 1'000 : 1;
+    int64_t q = ns_ / div - ((ns_ % div != 0) ? 1 : 0);
+    return append_int(out, q);
+  }
+  if (len_ <= d) return out.push_back('0');
+  out.append(digits_, len_ - d);
+}
+
 void append_string(std::string& out, std::string_view utf8) {
   out.push_back('"');
-  if (simdjson::validate_utf8(utf8.data(), utf8.size())) {
+  // ASCII (most keys, names, numbers-as-text) is valid UTF-8 without calling into the validator.
+  if (is_ascii(utf8) || simdjson::validate_utf8(utf8.data(), utf8.size())) {
     append_escaped_valid(out, utf8);
   } else {
     append_escaped_repairing(out, utf8);
@@ -214,8 +280,8 @@ void append_float(std::string& out, float v) { append_floating(out, v); }
 void append_base64(std::string& out, std::string_view bytes, bool url_safe) {
   // Hand-written: the encoders at hand (OpenSSL EVP, boost::beast::detail) either need a separate
   // buffer per value or lack the URL-safe alphabet; this writes straight into `out`.
-  const char* alphabet = url_safe ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-                                  : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const char* alphabet = url_safe ? kBase64Url : kBase64Std;
+  const Base64Pairs& pairs = url_safe ? kBase64UrlPairs : kBase64StdPairs;
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const size_t n = bytes.size();
   size_t at = out.size();
@@ -224,10 +290,9 @@ void append_base64(std::string& out, std::string_view bytes, bool url_safe) {
   size_t i = 0;
   for (; i + 3 <= n; i += 3) {
     const uint32_t x = (uint32_t{p[i]} << 16) | (uint32_t{p[i + 1]} << 8) | p[i + 2];
-    *o++ = alphabet[x >> 18];
-    *o++ = alphabet[(x >> 12) & 63];
-    *o++ = alphabet[(x >> 6) & 63];
-    *o++ = alphabet[x & 63];
+    std::memcpy(o, pairs[x >> 12].data(), 2);
+    std::memcpy(o + 2, pairs[x & 0xFFF].data(), 2);
+    o += 4;
   }
   if (i < n) {
     const bool two = i + 1 < n;

@@ -9,6 +9,21 @@ namespace cdc::event::json {
 
 void append_int(std::string& out, int64_t v);
 
+// One nanosecond instant written as ts_ms, ts_us and ts_ns (Java Instant floor division): the digits are
+// rendered once, because for an instant at or after the epoch the milli- and microsecond values are
+// prefixes of the nanosecond digits. Six 19-digit conversions per envelope were a tenth of its cost.
+class EpochNanos {
+ public:
+  explicit EpochNanos(int64_t ns);
+  // Appends ns / 10^drop (floored), drop being 0, 3 or 6.
+  void append(std::string& out, int drop) const;
+
+ private:
+  int64_t ns_;
+  char digits_[24];
+  size_t len_ = 0;
+};
+
 // A quoted JSON string. Escapes as Jackson does: \" \\ \b \t \n \f \r, other controls as \u00XX
 // (upper-case hex); everything else, including non-ASCII, is written raw. Invalid UTF-8 is replaced by
 // U+FFFD, one per maximal ill-formed subpart (Unicode 15 §3.9, the same rule Java's decoder applies).

@@ -55,6 +55,9 @@ class Source {
   // Idle keep-alive hook, called on the heartbeat interval when nothing is pending (PostgreSQL emits a
   // logical message so the slot advances even when no captured table changes).
   virtual void heartbeat() {}
+  // Called while the loop is blocked on Kafka backpressure (it reads nothing meanwhile): keep the server
+  // connection alive without reading (PostgreSQL: a status update at the acknowledged LSN).
+  virtual void keepalive() {}
   virtual void stop() = 0;
   // True once the source has nothing more to read (snapshot: initial_only): the loop then drains and exits.
   virtual bool finished() const { return false; }

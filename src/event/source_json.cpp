@@ -10,9 +10,6 @@
 namespace cdc::event {
 namespace {
 
-// Java Instant.toEpochMilli / micros: floor division, so pre-1970 instants round down like Java.
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
-
 void append_opt_string(std::string& out, std::string_view s) {
   if (s.empty()) {
     out.append("null");
@@ -86,14 +83,24 @@ Column source_schema(Connector c) {
   return schema::struct_column("source", f, false, std::move(name), 1);
 }
 
-void append_source(std::string& out, const ChangeEvent& e, std::string_view name_json) {
+std::string_view QueryJsonCache::get(std::string_view query) {
+  if (query != raw_ || json_.empty()) {
+    raw_.assign(query);
+    json_.clear();
+    json::append_string(json_, query);
+  }
+  return json_;
+}
+
+void append_source(std::string& out, const ChangeEvent& e, std::string_view name_json, QueryJsonCache* queries) {
   const SourceInfo& s = e.source;
+  const json::EpochNanos ts(s.ts_ns);
   out.append("{\"version\":\"" CDC_AGENT_VERSION "\",\"connector\":\"");
   out.append(connector_name(s.connector));
   out.append("\",\"name\":");
   out.append(name_json);
   out.append(",\"ts_ms\":");
-  json::append_int(out, floor_div(s.ts_ns, 1'000'000));
+  ts.append(out, 6);
   out.append(",\"snapshot\":\"");
   out.append(snapshot_name(s.snapshot));
   out.append("\",\"db\":");
@@ -101,9 +108,9 @@ void append_source(std::string& out, const ChangeEvent& e, std::string_view name
   out.append(",\"sequence\":");
   append_opt_string(out, s.sequence);
   out.append(",\"ts_us\":");
-  json::append_int(out, floor_div(s.ts_ns, 1'000));
+  ts.append(out, 3);
   out.append(",\"ts_ns\":");
-  json::append_int(out, s.ts_ns);
+  ts.append(out, 0);
   const std::string_view table = e.table != nullptr ? std::string_view(e.table->table) : std::string_view();
   if (is_binlog(s.connector)) {
     out.append(",\"table\":");
@@ -121,7 +128,11 @@ void append_source(std::string& out, const ChangeEvent& e, std::string_view name
     out.append(",\"thread\":");
     append_opt_int(out, s.thread);
     out.append(",\"query\":");
-    append_opt_string(out, s.query);
+    if (queries != nullptr && !s.query.empty()) {
+      out.append(queries->get(s.query));
+    } else {
+      append_opt_string(out, s.query);
+    }
   } else {
     out.append(",\"schema\":");
     json::append_string(out, e.table != nullptr ? std::string_view(e.table->schema) : std::string_view());

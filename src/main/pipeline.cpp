@@ -19,6 +19,7 @@ int64_t now_ns() {
 Pipeline::Pipeline(PipelineOptions opts, event::Source& source, Sink& sink)
     : opts_(std::move(opts)), source_(source), sink_(sink), writer_(opts_.envelope) {
   if (opts_.column_excluded) columns_.emplace(opts_.column_excluded);
+  sink_.while_blocked = [this] { source_.keepalive(); };
   sink_.on_delivery = [this](uint64_t seq, const std::string* error) {
     if (error)
       wm_.failed(seq, *error);
@@ -35,10 +36,12 @@ void Pipeline::send(std::string topic, const std::string* key, std::string* valu
   m.value_null = value == nullptr;
   if (value) {
     // The envelope (kilobytes with schemas) moves into the message instead of being copied; the buffer
-    // gets the same capacity back so the next envelope is written without growing it step by step.
+    // gets about the same capacity back, so the next envelope is written without growing it step by step,
+    // with a little headroom so that a slightly longer one does not double it (messages in flight keep
+    // their buffer's capacity, which counts in the agent's memory).
     m.value = std::move(*value);
     value->clear();
-    value->reserve(m.value.size());
+    value->reserve(m.value.size() + m.value.size() / 16 + 64);
   }
   if (ev) {
     m.headers.reserve(3);

@@ -148,6 +148,7 @@ void KafkaSink::send(OutMessage&& in) {
       ++queue_full_waits_;
       rd_kafka_poll(rk_, 100);
       throw_if_fatal();
+      if (while_blocked) while_blocked();
       continue;
     }
     throw_if_fatal();

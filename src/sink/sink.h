@@ -35,6 +35,9 @@ class Sink {
   // Called once per message: error == nullptr on success, else a permanent failure naming where
   // (topic, partition) and why. May be called from inside send(), poll() and flush().
   std::function<void(uint64_t seq, const std::string* error)> on_delivery;
+  // Called about every 100 ms while send() waits for room in a full queue, so the source can keep its
+  // connection alive (PostgreSQL status updates) during a long Kafka stall. Optional.
+  std::function<void()> while_blocked;
 };
 
 }  // namespace cdc

@@ -242,7 +242,7 @@ class PgSourceTest : public cdc::test::EnvTest {
                        "\n  port: " + env.get("CDC_TEST_PG_PORT") + "\n  user: " + env.get("CDC_TEST_PG_USER") +
                        "\n  password: " + env.get("CDC_TEST_PG_PASSWORD") + "\n  database: " +
                        env.get("CDC_TEST_PG_DB") + "\n  include_tables: [" + include +
-                       "]\n  snapshot: never\n  postgres:\n    slot: " + name_ + "\n    publication: " + name_ +
+                       "]\n  snapshot: " + snapshot_mode + "\n  postgres:\n    slot: " + name_ + "\n    publication: " + name_ +
                        "\nsink:\n  type: kafka\n  kafka:\n    bootstrap.servers: " + bootstrap() +
                        "\nenvelope:\n  schemas: false\nstate:\n  dir: " + dir_ + "/state\nlog:\n  level: info\n" +
                        extra;
@@ -286,6 +286,9 @@ class PgSourceTest : public cdc::test::EnvTest {
     return parse_lsn(*v[0][0]).value_or(0);
   }
   Lsn current_lsn() { return *parse_lsn(pg_->scalar("SELECT pg_current_wal_lsn()")); }
+  std::string state_dir() const { return dir_ + "/state"; }
+
+  std::string snapshot_mode = "never";  // source.snapshot in the generated config
 
  private:
   std::unique_ptr<cdc::test::PgConn> pg_;

@@ -11,20 +11,13 @@
 #include <sstream>
 
 #include "util/error.h"
+#include "util/state_file.h"
 
 namespace cdc::mysql {
 namespace {
 
 constexpr const char* kFileName = "offsets";
 constexpr int kFormatVersion = 1;
-
-[[noreturn]] void throw_errno(int err, const std::string& what, const std::filesystem::path& path) {
-  bool local_setup = err == EACCES || err == EPERM || err == EROFS;
-  std::string msg = what + " " + path.string() + ": " + std::strerror(err);
-  msg += local_setup ? " (make state.dir writable by the agent's user)"
-                     : " (the stored position is unchanged; free space or raise the limit, then restart)";
-  throw Error(local_setup ? ExitCode::config : ExitCode::temporary, msg);
-}
 
 std::string utc_now() {
   std::time_t t = std::time(nullptr);
@@ -33,19 +26,6 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-// Writes all of `data`, retrying short writes and EINTR; returns 0 or the errno.
-int write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return 0;
 }
 
 void check_value(const std::string& key, const std::string& value) {
@@ -131,61 +111,19 @@ StoredOffset parse_offset(std::string_view text, const std::string& where) {
 }
 
 OffsetStore::OffsetStore(std::filesystem::path dir) : dir_(std::move(dir)), path_(dir_ / kFileName) {
-  std::error_code ec;
-  if (std::filesystem::create_directories(dir_, ec)) {
-    std::filesystem::permissions(dir_, std::filesystem::perms(0750), ec);
-  }
-  if (ec) throw_errno(ec.value(), "cannot create state directory", dir_);
-  if (!std::filesystem::is_directory(dir_, ec)) {
-    throw Error(ExitCode::config, "state.dir " + dir_.string() + " is not a directory");
-  }
+  ensure_state_dir(dir_);
 }
 
 std::optional<StoredOffset> OffsetStore::load() const {
-  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::nullopt;
-    throw_errno(errno, "cannot read offset file", path_);
-  }
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw_errno(err, "cannot read offset file", path_);
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return parse_offset(text, path_.string());
+  auto text = read_state_file(path_);
+  if (!text) return std::nullopt;
+  return parse_offset(*text, path_.string());
 }
 
 void OffsetStore::save(const StoredOffset& offset) {
   StoredOffset stamped = offset;
   stamped.time = utc_now();
-  std::string text = format_offset(stamped);
-  std::filesystem::path tmp = dir_ / (std::string(kFileName) + ".tmp." + std::to_string(::getpid()));
-
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) throw_errno(errno, "cannot create", tmp);
-  int err = write_all(fd, text);
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && ::rename(tmp.c_str(), path_.c_str()) != 0) err = errno;
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    throw_errno(err, "cannot write offset file", path_);
-  }
-  // The rename is durable only once the directory entry is on disk.
-  int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) throw_errno(errno, "cannot open state directory", dir_);
-  err = ::fsync(dfd) == 0 ? 0 : errno;
-  ::close(dfd);
-  if (err != 0) throw_errno(err, "cannot sync state directory", dir_);
+  write_state_file(dir_, kFileName, format_offset(stamped));
 }
 
 }  // namespace cdc::mysql

@@ -8,6 +8,7 @@
 
 #include "postgres/conn/pg_publication.h"
 #include "util/error.h"
+#include "util/state_file.h"
 
 namespace cdc::pg {
 namespace {
@@ -73,28 +74,107 @@ void PgSource::check_server() {
                     "restart PostgreSQL");
 }
 
+// The slot marker (state.dir/postgres_slot) records which slot this agent created and whether its
+// initial snapshot completed. It tells "first start" from "our slot vanished" (changes lost: exit 69), and
+// an interrupted snapshot (redo it on our own slot) from a foreign slot (never dropped by us).
+namespace {
+constexpr const char* kMarkerFile = "postgres_slot";
+
+std::string marker_text(const std::string& slot, bool done) {
+  return "slot=" + slot + "\nsnapshot=" + (done ? "done" : "pending") + "\n";
+}
+}  // namespace
+
+PgSource::Marker PgSource::read_marker() const {
+  auto text = read_state_file(std::filesystem::path(cfg_.state.dir) / kMarkerFile);
+  if (!text) return Marker::none;
+  if (*text == marker_text(cfg_.source.postgres.slot, true)) return Marker::done;
+  if (*text == marker_text(cfg_.source.postgres.slot, false)) return Marker::pending;
+  return Marker::other;
+}
+
+void PgSource::write_marker(bool done) {
+  ensure_state_dir(cfg_.state.dir);
+  write_state_file(cfg_.state.dir, kMarkerFile, marker_text(cfg_.source.postgres.slot, done));
+}
+
 void PgSource::ensure_slot_for_start() {
   const std::string& slot = cfg_.source.postgres.slot;
+  const SnapshotMode mode = cfg_.source.snapshot;
   auto existing = query_slot(*sql_, slot);
   if (!existing && streamed_before_)
     throw Error(ExitCode::source_unusable,
                 "PostgreSQL " + params_.describe() + ": replication slot \"" + slot +
                     "\" disappeared while the agent was streaming from it (dropped, or the server was restored), "
                     "so changes after " + format_lsn(acked_) +
-                    " may be lost; the agent does not recreate it; fix: find out who dropped it, then restart "
-                    "the agent (it creates the slot anew at the current position)");
-  if (!existing && cfg_.source.snapshot != SnapshotMode::never)
-    throw Error(ExitCode::config,
-                "source.snapshot: only 'never' is supported by this build (no snapshot of existing rows yet); "
-                "set snapshot: never to stream changes from the moment the replication slot is created");
-  SlotReady ready = ensure_slot(*sql_, *repl_, slot);
+                    " may be lost; the agent does not recreate it; fix: find out who dropped it, then delete " +
+                    cfg_.state.dir + "/" + kMarkerFile + " and restart the agent");
+  Marker marker = read_marker();
+  if (!existing && marker == Marker::done && mode != SnapshotMode::when_needed)
+    throw Error(ExitCode::source_unusable,
+                "PostgreSQL " + params_.describe() + ": replication slot \"" + slot +
+                    "\" was dropped while the agent was stopped: changes since its last acknowledged position are "
+                    "lost to it; fix: delete " + cfg_.state.dir + "/" + kMarkerFile +
+                    " and restart with snapshot: initial (or when_needed) to read the tables again");
+  if (existing && marker == Marker::pending) {
+    // Our own slot, whose snapshot never completed: its position is useless without the snapshot.
+    spdlog::warn("the initial snapshot on slot {} did not complete; dropping the slot and starting over", slot);
+    sql_->exec("SELECT pg_drop_replication_slot(" + sql_->quote_literal(slot) + ")", "drop unfinished slot");
+    existing.reset();
+  }
+  if (existing && marker != Marker::done && mode != SnapshotMode::never)
+    throw Error(ExitCode::source_unusable,
+                "PostgreSQL " + params_.describe() + ": replication slot \"" + slot +
+                    "\" already exists, but no completed snapshot from it is recorded in " + cfg_.state.dir +
+                    "; fix: drop it (SELECT pg_drop_replication_slot('" + slot +
+                    "')) to take a new snapshot, or set snapshot: never to stream from the slot's position");
+  const bool snapshot = !existing && mode != SnapshotMode::never;
+  if (snapshot) write_marker(false);  // before the slot exists, so a crash in between is recognised
+  SlotReady ready = ensure_slot(*sql_, *repl_, slot, BusyRetry{}, snapshot);
   for (const auto& w : ready.warnings) spdlog::warn("{}", w);
-  if (ready.created)
-    spdlog::info("snapshot: never; the new slot {} is the durable start position ({})", slot,
-                 format_lsn(ready.start_lsn));
+  if (snapshot) {
+    snapshot_name_ = ready.snapshot_name;
+    snapshot_lsn_ = ready.start_lsn;
+    snapshot_pending_ = true;
+    spdlog::info("created slot {} at {} with exported snapshot {}; reading the tables first", slot,
+                 format_lsn(ready.start_lsn), snapshot_name_);
+  } else if (marker != Marker::done) {
+    write_marker(true);
+    if (ready.created)
+      spdlog::info("snapshot: never; the new slot {} is the durable start position ({})", slot,
+                   format_lsn(ready.start_lsn));
+  }
+  if (mode == SnapshotMode::initial_only && !snapshot) {
+    spdlog::info("snapshot: initial_only and the snapshot was already taken; nothing to do");
+    finished_ = true;
+  }
   // The slot's position is where streaming resumes; our own acks never run ahead of what it holds,
   // except when a status update was lost with the connection, and then ours is the newer truth.
   acked_ = std::max(acked_, ready.start_lsn);
+}
+
+void PgSource::run_snapshot(event::EventSink& out) {
+  PgSnapshotOptions o;
+  o.conn = params_;
+  o.database = cfg_.source.database;
+  o.envelope = cfg_.envelope;
+  o.include = [this](const std::string& t) { return cfg_.table_included(t); };
+  o.stop_requested = [this] { return stop_requested(); };
+  snapshot_ = std::make_unique<PgSnapshot>(std::move(o));
+  auto r = snapshot_->run(snapshot_name_, snapshot_lsn_, out);
+  snapshot_pending_ = false;
+  if (!r.completed) {
+    spdlog::warn("snapshot interrupted before it completed: nothing acknowledged, it runs again at the next start");
+    finished_ = true;
+    return;
+  }
+  spdlog::info("snapshot done: {} rows from {} tables; streaming continues at {}", r.rows, r.tables,
+               format_lsn(snapshot_lsn_));
+  if (cfg_.source.snapshot == SnapshotMode::initial_only) {
+    finished_ = true;
+    return;
+  }
+  begin_streaming();
 }
 
 void PgSource::connect() {
@@ -109,7 +189,10 @@ void PgSource::connect() {
   repl_params.options = kReplicationSessionOptions;
   repl_ = std::make_unique<PgReplicationConnection>(repl_params);
   ensure_slot_for_start();
+  if (!snapshot_pending_ && !finished_) begin_streaming();
+}
 
+void PgSource::begin_streaming() {
   catalog_ = std::make_unique<SqlCatalog>(*sql_);
   DecoderOptions d;
   d.database = cfg_.source.database;
@@ -180,9 +263,14 @@ void PgSource::handle(const CopyData& cd, event::EventSink& out) {
 }
 
 void PgSource::poll(event::EventSink& out, int timeout_ms) {
+  if (finished_) return;
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   try {
     if (!repl_) connect();
+    if (snapshot_pending_) {
+      run_snapshot(out);
+      return;
+    }
     for (;;) {
       maybe_send_status(false);
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -209,7 +297,21 @@ void PgSource::maybe_send_status(bool force) {
   last_status_ = now;
 }
 
+void PgSource::keepalive() {
+  try {
+    maybe_send_status(false);
+  } catch (const PgRetriableError& e) {
+    // The next read notices the broken connection and reconnects; nothing to do from inside a send.
+    spdlog::debug("status update while blocked on Kafka failed: {}", e.what());
+  }
+}
+
 void PgSource::ack(const event::SourcePosition& pos) {
+  // The snapshot's single commit is at the slot's consistent point: once it is delivered, record it.
+  if (snapshot_lsn_ && pos.lsn >= snapshot_lsn_ && read_marker() == Marker::pending) {
+    write_marker(true);
+    snapshot_lsn_ = 0;
+  }
   // After a reconnect the replayed commits can hand an older position again; the slot never goes back.
   if (pos.lsn <= acked_) return;
   acked_ = pos.lsn;

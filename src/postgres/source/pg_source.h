@@ -3,6 +3,7 @@
 // flush LSN we report is exactly the last position the loop acknowledged (never more), so a crash
 // replays from the last delivered transaction (at-least-once).
 #pragma once
+#include "postgres/snapshot/pg_snapshot.h"
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -58,7 +59,10 @@ class PgSource final : public event::Source {
   // Writes a non-transactional logical message, which comes back as a commit, so the slot advances
   // when no captured table changes.
   void heartbeat() override;
+  // Status update at the acknowledged LSN, when due, while the loop is blocked on Kafka.
+  void keepalive() override;
   void stop() override;
+  bool finished() const override { return finished_; }
 
   // The flush LSN reported to the server: the slot's position at start, then the newest ack.
   Lsn acked_lsn() const { return acked_; }
@@ -67,6 +71,11 @@ class PgSource final : public event::Source {
   void connect();
   void check_server();
   void ensure_slot_for_start();
+  void begin_streaming();
+  void run_snapshot(event::EventSink& out);
+  enum class Marker { none, pending, done, other };
+  Marker read_marker() const;
+  void write_marker(bool done);
   void reconnect_with_backoff(const std::string& why);
   void handle(const CopyData& cd, event::EventSink& out);
   // Sends a standby status update when `force` or when the last one is older than the status interval.
@@ -80,6 +89,11 @@ class PgSource final : public event::Source {
   std::unique_ptr<PgDecoder> decoder_;
   bool streamed_before_ = false;  // a later connect must find the slot: a vanished slot means lost changes
   Lsn acked_ = 0;
+  bool snapshot_pending_ = false;  // slot created with an exported snapshot; poll() reads the tables first
+  bool finished_ = false;          // initial_only done, or a snapshot interrupted by a stop request
+  std::string snapshot_name_;
+  Lsn snapshot_lsn_ = 0;  // the new slot's consistent point, until the snapshot's commit is acknowledged
+  std::unique_ptr<PgSnapshot> snapshot_;  // owns the schemas its events point at
   std::chrono::steady_clock::time_point last_status_{};
 };
 
