@@ -222,7 +222,7 @@ class Walker {
   void walk_map(const YAML::Node& map, const std::string& prefix) {
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: yaml-cpp's it-> is a temporary proxy
       if (!key.IsScalar()) {
         d_.error(line_of(key), prefix, "keys must be plain names");
         continue;

@@ -123,7 +123,7 @@ TEST_F(DamagedBinlog, TruncatedFileNamesTheCutEvent) {
 
 TEST_F(DamagedBinlog, CutInsideAnEventHeaderIsRefused) {
   const EventAt& rows = first_of(events, mysql::WRITE_ROWS_EVENT);
-  expect_refused(data.substr(0, rows.offset + 7), rows.offset, "event");
+  expect_refused(data.substr(0, rows.offset + 7), rows.offset, "event header is truncated");
 }
 
 TEST_F(DamagedBinlog, DamageBehindAValidChecksumIsADecodeError) {

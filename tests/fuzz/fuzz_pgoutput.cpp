@@ -46,7 +46,9 @@ class EnvelopeCheck : public cdc::event::EventSink {
  public:
   EnvelopeCheck() : writer_(options()) {}
   void change(cdc::event::ChangeEvent& ev) override {
-    cdc::fuzz::check_envelope(writer_, ev);
+    // Relation typmods are fuzzed too, so a value may carry more fraction digits than its column's
+    // scale; PostgreSQL rounds to the scale before output, so only this input can do that.
+    cdc::fuzz::check_envelope(writer_, ev, "fraction digits than the column scale");
   }
   void commit(const cdc::event::SourcePosition&) override {}
 
