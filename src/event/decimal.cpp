@@ -43,6 +43,19 @@ bool unscaled_digits(const Parts& p, int scale, std::string& digits) {
   digits.append(p.int_digits);
   digits.append(frac);
   digits.append(want - frac.size(), '0');
+  if (scale < 0) {
+    // A negative scale (PostgreSQL 15 numeric(p,-s)): the unscaled value drops the -scale trailing
+    // zeros the column guarantees; a value with other digits there does not fit the column.
+    const size_t drop = static_cast<size_t>(-scale);
+    if (!all_zeros(frac)) return false;
+    if (digits.size() < drop) {
+      if (!all_zeros(digits)) return false;
+      digits.clear();
+    } else {
+      if (!all_zeros(std::string_view(digits).substr(digits.size() - drop))) return false;
+      digits.resize(digits.size() - drop);
+    }
+  }
   const size_t nz = digits.find_first_not_of('0');
   digits.erase(0, nz == std::string::npos ? digits.size() : nz);
   return true;

@@ -92,7 +92,12 @@ int decode_command(const DecodeArgs& a) {
   opts.schemas = a.schemas;
   event::EnvelopeWriter writer(opts);
   LineWriter out(writer);
-  for (const auto& file : a.files) mysql::decode_file(file, opts, [&](event::ChangeEvent& ev) { out.add(ev); });
+  try {
+    for (const auto& file : a.files) mysql::decode_file(file, opts, [&](event::ChangeEvent& ev) { out.add(ev); });
+  } catch (const Error&) {
+    out.flush();  // every event before the damaged one is good: write it, then report where decoding stopped
+    throw;
+  }
   out.flush();
   return 0;
 }

@@ -217,7 +217,7 @@ void BinlogDecoder::on_rows(const RawEvent& ev, const Where& at) {
   s.file = file_;
   s.pos = static_cast<int64_t>(at.pos);
   s.thread = tx_.thread;
-  s.query = tx_.rows_query;
+  if (opts_.include_query) s.query = tx_.rows_query;
 
   ByteReader r(rows.rows());
   for (int32_t row = 0; !r.empty(); ++row) {

@@ -68,6 +68,9 @@ struct DecoderOptions {
   // Captured tables; empty = all. Rows of other tables are skipped undecoded (their transactions still
   // commit, so positions advance).
   std::function<bool(const std::string& db, const std::string& table)> include;
+  // source.query from ROWS_QUERY / ANNOTATE_ROWS events. Off by default, like Debezium's include.query:
+  // the statement text can hold row values, and it adds hundreds of bytes to every message.
+  bool include_query = false;
 };
 
 class BinlogDecoder {

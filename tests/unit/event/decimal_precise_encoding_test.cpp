@@ -153,3 +153,21 @@ TEST(DecimalParse, RejectsMalformedText) {
 
 }  // namespace
 }  // namespace cdc::event
+
+namespace cdc::event {
+namespace {
+
+// PostgreSQL 15 numeric(p,-s): the unscaled value is the number divided by 10^s (its zeros are implied by
+// the scale); a value that is not a multiple of 10^s does not fit the column and is refused.
+TEST(DecimalNegativeScale, UnscaledValueDropsTheImpliedZeros) {
+  EXPECT_EQ(precise("12300", -2), "\"ew==\"");  // 123
+  EXPECT_EQ(precise("-12300", -2), "\"hQ==\"");  // -123 = 0x85
+  EXPECT_EQ(precise("0", -3), "\"AA==\"");
+  decimal::Parts p;
+  ASSERT_TRUE(decimal::parse("12345", p));
+  std::string out;
+  EXPECT_FALSE(decimal::append_connect_decimal(out, p, -2));
+}
+
+}  // namespace
+}  // namespace cdc::event

@@ -92,6 +92,7 @@ inline DecoderOptions offline_options() {
   DecoderOptions o;
   o.envelope.bigint_unsigned = event::BigintUnsignedHandling::precise;
   o.naming = ColumnNaming::positional;
+  o.include_query = true;  // the recorded files' expected values include the statements
   return o;
 }
 

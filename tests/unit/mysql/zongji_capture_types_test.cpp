@@ -28,6 +28,7 @@ ExternalTableInfo fixture_schema() {
 Recorder decode_fixture(event::BigintUnsignedHandling bigint) {
   static ExternalTableInfo schema = fixture_schema();
   DecoderOptions o;
+  o.include_query = true;
   o.envelope.bigint_unsigned = bigint;
   o.external = [](const std::string& db, const std::string& table) -> const ExternalTableInfo* {
     return db == "zongji_fixture_capture" && table == "capture_types" ? &schema : nullptr;
