@@ -1,4 +1,5 @@
 // `cdc-agent run`: wires the configured source and sink into the Pipeline and streams until a signal.
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -39,6 +40,9 @@ std::unique_ptr<Sink> make_sink(const Config& cfg) {
 
 int run_command(const Config& cfg) {
   install_signal_handlers();
+  // Every message allocates a few buffers of a few KiB; glibc's fastbin consolidation before each larger
+  // allocation cost ~9% of end-to-end throughput in bench/run (docs/benchmarks.md, profiling notes).
+  mallopt(M_MXFAST, 0);
   auto source = make_source(cfg);
   auto sink = make_sink(cfg);
   PipelineOptions opts;
