@@ -151,4 +151,18 @@ Lsn emit_heartbeat_message(PgConnection& c, std::string_view prefix, std::string
   return *lsn;
 }
 
+std::optional<PgTypeInfo> pg_type_info(PgConnection& c, Oid oid) {
+  std::optional<TypeInfo> t = type_info(c, oid);
+  if (!t) return std::nullopt;
+  PgTypeInfo p;
+  p.oid = t->oid;
+  p.name = t->name;
+  p.category = t->category;
+  p.base_oid = t->type_type == 'd' ? t->base_type : 0;
+  p.base_typmod = t->base_typmod;
+  p.element_oid = t->category == 'A' ? t->element_type : 0;
+  p.enum_labels = std::move(t->enum_labels);
+  return p;
+}
+
 }  // namespace cdc::pg

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "postgres/conn/pg_connection.h"
+#include "postgres/pg_types.h"
 #include "postgres/pgoutput.h"
 
 namespace cdc::pg {
@@ -67,6 +68,9 @@ struct TypeInfo {
 
 // nullopt when no type has that OID.
 std::optional<TypeInfo> type_info(PgConnection& c, Oid oid);
+// The same facts in the shape the type mapper (postgres/pg_types.h) takes: domains point at their base
+// type, arrays at their element type.
+std::optional<PgTypeInfo> pg_type_info(PgConnection& c, Oid oid);
 
 // Writes a non-transactional logical message (pgoutput 'M' with messages on) and returns its LSN. The
 // agent acknowledges it like a commit, so a slot whose captured tables are idle keeps advancing and

@@ -29,16 +29,9 @@ PgSnapshot::~PgSnapshot() = default;
 
 void PgSnapshot::ensure_type(PgConnection& c, Oid oid, int depth) {
   if (oid < kFirstNormalObjectId || types_.find(oid) || depth > 16) return;
-  std::optional<TypeInfo> t = type_info(c, oid);
+  std::optional<PgTypeInfo> t = pg_type_info(c, oid);
   if (!t) return;
-  PgTypeInfo p;
-  p.oid = t->oid;
-  p.name = t->name;
-  p.category = t->category;
-  p.base_oid = t->type_type == 'd' ? t->base_type : 0;
-  p.base_typmod = t->base_typmod;
-  p.element_oid = t->category == 'A' ? t->element_type : 0;
-  p.enum_labels = std::move(t->enum_labels);
+  PgTypeInfo p = std::move(*t);
   Oid base = p.base_oid, elem = p.element_oid;
   types_.add(std::move(p));
   if (base) ensure_type(c, base, depth + 1);

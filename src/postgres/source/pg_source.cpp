@@ -33,19 +33,7 @@ TableCatalogInfo SqlCatalog::table(Oid relid, const std::string& ns, const std::
   return tables_[relid] = std::move(info);
 }
 
-std::optional<PgTypeInfo> SqlCatalog::type(Oid oid) {
-  std::optional<TypeInfo> t = type_info(sql_, oid);
-  if (!t) return std::nullopt;
-  PgTypeInfo p;
-  p.oid = t->oid;
-  p.name = t->name;
-  p.category = t->category;
-  p.base_oid = t->type_type == 'd' ? t->base_type : 0;
-  p.base_typmod = t->base_typmod;
-  p.element_oid = t->category == 'A' ? t->element_type : 0;
-  p.enum_labels = std::move(t->enum_labels);
-  return p;
-}
+std::optional<PgTypeInfo> SqlCatalog::type(Oid oid) { return pg_type_info(sql_, oid); }
 
 const TableCatalogInfo* SqlCatalog::cached(Oid relid) const {
   auto it = tables_.find(relid);
