@@ -273,7 +273,7 @@ class PgSourceTest : public cdc::test::EnvTest {
   std::string topic(const std::string& table) const { return name_ + ".public." + table; }
 
   // Every record of the table's topic, waiting until at least `min` arrived.
-  std::vector<Change> changes(const std::string& table, size_t min, std::chrono::milliseconds timeout = 30s) {
+  std::vector<Change> changes(const std::string& table, size_t min, std::chrono::milliseconds timeout = 60s) {
     std::vector<Change> out;
     for (const auto& r : cdc::test::consume_topic(bootstrap(), topic(table), timeout, min))
       out.push_back(parse_change(r));
