@@ -110,7 +110,7 @@ void Pipeline::check_failure() const {
     throw Error(ExitCode::internal, "Kafka refused an event permanently, stopping without acknowledging it: " +
                                         f->error + (last_acked_ ? "; last acknowledged position " +
                                                                       last_acked_->describe()
-                                                                : std::string("; no position acknowledged yet")));
+                                                                : std::string("; no position acknowledged by this process (the stored one stands)")));
 }
 
 void Pipeline::maybe_ack(bool force) {
