@@ -86,18 +86,18 @@ void BinlogConnection::fail(const std::string& during) {
   throw_mysql_error(code, message, during);
 }
 
-void BinlogConnection::apply_options() {
-  unsigned connect_timeout = static_cast<unsigned>(opts_.connect_timeout_s);
-  unsigned read_timeout = static_cast<unsigned>(opts_.read_timeout_s);
-  mysql_optionsv(mysql_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
-  mysql_optionsv(mysql_, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
-  mysql_optionsv(mysql_, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout);
-  mysql_optionsv(mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+void apply_connect_options(st_mysql* mysql, const ConnectOptions& opts) {
+  unsigned connect_timeout = static_cast<unsigned>(opts.connect_timeout_s);
+  unsigned read_timeout = static_cast<unsigned>(opts.read_timeout_s);
+  mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+  mysql_optionsv(mysql, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout);
+  mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   // "localhost" would silently mean the default unix socket to libmariadb; a host is a TCP host.
-  unsigned protocol = opts_.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
-  mysql_optionsv(mysql_, MYSQL_OPT_PROTOCOL, &protocol);
+  unsigned protocol = opts.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
+  mysql_optionsv(mysql, MYSQL_OPT_PROTOCOL, &protocol);
 
-  const TlsOptions& tls = opts_.tls;
+  const TlsOptions& tls = opts.tls;
   if (tls.mode == "disable") return;
   if (tls.mode != "require" && tls.mode != "verify-ca" && tls.mode != "verify-full") {
     throw Error(ExitCode::config, "source.tls.mode: unknown mode \"" + tls.mode +
@@ -107,12 +107,12 @@ void BinlogConnection::apply_options() {
     throw Error(ExitCode::config, "source.tls.ca: tls mode " + tls.mode + " needs the CA certificate file");
   }
   my_bool on = 1, verify_host = tls.mode == "verify-full";
-  mysql_optionsv(mysql_, MYSQL_OPT_SSL_ENFORCE, &on);  // fail instead of falling back to plain text
+  mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);  // fail instead of falling back to plain text
   // libmariadb checks the chain whenever a CA is given; this adds the host name check.
-  mysql_optionsv(mysql_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_host);
-  if (!tls.ca.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_CA, tls.ca.c_str());
-  if (!tls.cert.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_CERT, tls.cert.c_str());
-  if (!tls.key.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_KEY, tls.key.c_str());
+  mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_host);
+  if (!tls.ca.empty()) mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, tls.ca.c_str());
+  if (!tls.cert.empty()) mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, tls.cert.c_str());
+  if (!tls.key.empty()) mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, tls.key.c_str());
 }
 
 void BinlogConnection::connect() {
@@ -120,7 +120,7 @@ void BinlogConnection::connect() {
   mysql_ = mysql_init(nullptr);
   if (!mysql_) throw Error(ExitCode::internal, "mysql_init: out of memory");
   try {
-    apply_options();
+    apply_connect_options(mysql_, opts_);
   } catch (...) {
     close();
     throw;

@@ -84,6 +84,11 @@ struct DumpRequest {
   bool non_block = false;   // end the dump (at_end()) when the binlog end is reached instead of waiting
 };
 
+// Timeouts, charset, protocol and TLS settings on a fresh MYSQL handle, before mysql_real_connect. Every
+// connection to the source uses it, so they share one set of TLS rules. Throws ExitCode::config for a bad
+// tls mode or a verify mode without a CA.
+void apply_connect_options(st_mysql* mysql, const ConnectOptions& opts);
+
 class BinlogConnection {
  public:
   explicit BinlogConnection(ConnectOptions opts);
@@ -123,7 +128,6 @@ class BinlogConnection {
   bool checksum() const { return checksum_; }
 
  private:
-  void apply_options();
   void read_server_info();
   void send_command(int command, const std::string& payload, bool expect_ok, const std::string& during);
   bool data_buffered() const;

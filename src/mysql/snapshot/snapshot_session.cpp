@@ -14,7 +14,7 @@ SnapshotSession::SnapshotSession(ConnectOptions opts) : opts_(std::move(opts)) {
   mysql_ = mysql_init(nullptr);
   if (!mysql_) throw Error(ExitCode::internal, "mysql_init: out of memory");
   try {
-    apply_options();
+    apply_connect_options(mysql_, opts_);
   } catch (...) {
     mysql_close(mysql_);
     throw;
@@ -38,31 +38,6 @@ SnapshotSession::SnapshotSession(ConnectOptions opts) : opts_(std::move(opts)) {
 
 SnapshotSession::~SnapshotSession() {
   if (mysql_) mysql_close(mysql_);
-}
-
-// The same settings as BinlogConnection::apply_options: one set of rules for TLS and timeouts.
-void SnapshotSession::apply_options() {
-  unsigned connect_timeout = static_cast<unsigned>(opts_.connect_timeout_s);
-  unsigned read_timeout = static_cast<unsigned>(opts_.read_timeout_s);
-  mysql_optionsv(mysql_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
-  mysql_optionsv(mysql_, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
-  mysql_optionsv(mysql_, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout);
-  mysql_optionsv(mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  unsigned protocol = opts_.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
-  mysql_optionsv(mysql_, MYSQL_OPT_PROTOCOL, &protocol);
-  const TlsOptions& tls = opts_.tls;
-  if (tls.mode == "disable") return;
-  if (tls.mode != "require" && tls.mode != "verify-ca" && tls.mode != "verify-full")
-    throw Error(ExitCode::config, "source.tls.mode: unknown mode \"" + tls.mode +
-                                      "\"; use disable, require, verify-ca or verify-full");
-  if (tls.mode != "require" && tls.ca.empty())
-    throw Error(ExitCode::config, "source.tls.ca: tls mode " + tls.mode + " needs the CA certificate file");
-  my_bool on = 1, verify_host = tls.mode == "verify-full";
-  mysql_optionsv(mysql_, MYSQL_OPT_SSL_ENFORCE, &on);
-  mysql_optionsv(mysql_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_host);
-  if (!tls.ca.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_CA, tls.ca.c_str());
-  if (!tls.cert.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_CERT, tls.cert.c_str());
-  if (!tls.key.empty()) mysql_optionsv(mysql_, MYSQL_OPT_SSL_KEY, tls.key.c_str());
 }
 
 void SnapshotSession::fail(const std::string& during) {

@@ -40,7 +40,6 @@ class SnapshotSession {
   unsigned try_execute(const std::string& sql, std::string& message);
 
  private:
-  void apply_options();
   [[noreturn]] void fail(const std::string& during);
 
   ConnectOptions opts_;
