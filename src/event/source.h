@@ -61,6 +61,9 @@ class Source {
   virtual void stop() = 0;
   // True once the source has nothing more to read (snapshot: initial_only): the loop then drains and exits.
   virtual bool finished() const { return false; }
+  // What /readyz and the cdc_streaming metric report: connecting, snapshotting or streaming changes.
+  enum class Phase { connecting, snapshot, streaming };
+  virtual Phase phase() const { return Phase::streaming; }
 
   // The loop's stop request, for long work inside poll() (a snapshot) that must end early on SIGTERM.
   void set_stop_flag(const std::atomic<bool>* stop) { stop_ = stop; }
