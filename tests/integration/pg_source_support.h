@@ -251,15 +251,20 @@ class PgSourceTest : public cdc::test::EnvTest {
     return path;
   }
 
-  // Starts the agent and waits until it streams from its slot.
+  // Starts the agent and waits until it streams from its slot. A slot is already `active` while
+  // CREATE_REPLICATION_SLOT still waits for a consistent point (long on a busy server), and a transaction
+  // committed before that point is legitimately not in the slot: so wait for the agent's own word that
+  // START_REPLICATION was sent, which follows the slot's creation.
   Agent& start_agent(const std::vector<std::string>& tables, const std::string& extra = {}) {
     agent_ = std::make_unique<Agent>(write_config(tables, extra), dir_);
     bool streaming = eventually(
         [&] {
-          return pg_->scalar("SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = '" + name_ +
-                             "'") == "1" || !agent_->running();
+          if (!agent_->running()) return true;
+          return agent_->log().find("streaming slot") != std::string::npos &&
+                 pg_->scalar("SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = '" + name_ +
+                             "'") == "1";
         },
-        30s);
+        60s);
     if (!streaming || !agent_->running())
       throw std::runtime_error("the agent did not start streaming:\n" + agent_->log());
     return *agent_;
