@@ -1,6 +1,8 @@
 #include "mysql/binlog_decoder.h"
 
+#include <cctype>
 #include <cstdint>
+#include <optional>
 
 #include "mysql/rows_event.h"
 #include "mysql/table_map.h"
@@ -78,10 +80,13 @@ void BinlogDecoder::dispatch(const RawEvent& ev, const Where& at) {
       if (gtids_.empty() && !set.empty()) gtids_ = GtidSet::parse(set);
       return;
     }
-    case MARIA_GTID_LIST_EVENT:
-      for (const auto& g : parse_maria_gtid_list(ev.body))
-        if (gtids_.empty()) gtids_.add_mariadb(g.domain_id, g.server_id, g.seq_no);
+    case MARIA_GTID_LIST_EVENT: {
+      // The state at the start of the file seeds an empty set (all domains of it); a known set is newer.
+      auto list = parse_maria_gtid_list(ev.body);
+      if (gtids_.empty())
+        for (const auto& g : list) gtids_.add_mariadb(g.domain_id, g.server_id, g.seq_no);
       return;
+    }
     case MARIA_BINLOG_CHECKPOINT_EVENT: parse_binlog_checkpoint(ev.body); return;
     case HEARTBEAT_LOG_EVENT: case HEARTBEAT_LOG_EVENT_V2:
       return handler_.on_heartbeat(parse_heartbeat(ev.body, h.type), h.log_pos);
@@ -158,6 +163,7 @@ void BinlogDecoder::on_query(const RawEvent& ev, const QueryEvent& q, const Wher
       if (tx_.open) return;  // statement-based DML inside a transaction: nothing to capture as rows
       return commit(at, ev.header);
     case QueryKind::ddl:
+      if (opts_.external) retire_tables_in(q.query);
       handler_.on_ddl(DdlEvent{file_, at.pos, q.db, q.query, ts_ns(ev.header)});
       if (!tx_.open) commit(at, ev.header);  // implicit commit: the DDL is its own transaction
       return;
@@ -176,16 +182,59 @@ void BinlogDecoder::on_table_map(const RawEvent& ev) {
   std::string sig(reinterpret_cast<const char*>(ev.body.data()) + id_len, ev.body.size() - id_len);
   std::string key = map.db + "." + map.table;
   auto& versions = versions_[key];
-  for (const auto& [s, dec] : versions)
+  for (const auto& [s, dec] : versions.live)
     if (s == sig) {
       tables_[map.table_id] = dec;
       return;
     }
-  const ExternalTableInfo* ext = opts_.external ? opts_.external(map.db, map.table) : nullptr;
+  const ExternalTableInfo* ext = opts_.external ? checked_external(map) : nullptr;
   auto dec = std::make_shared<RowDecoder>(map, opts_.envelope, fde_->flavor, ext, opts_.naming);
-  dec->set_schema_version(versions.size() + 1);
-  versions.emplace_back(std::move(sig), dec);
+  dec->set_schema_version(++versions.built);
+  versions.live.emplace_back(std::move(sig), dec);
   tables_[map.table_id] = std::move(dec);
+}
+
+// information_schema describes the table as it is now; the TABLE_MAP as it was when the rows were written.
+// A column count that differs is left to the RowDecoder (positional names, refused by the source); a type
+// that differs would put wrong names, charsets or members on the values, so it stops the stream.
+const ExternalTableInfo* BinlogDecoder::checked_external(const TableMap& map) {
+  auto mismatch = [&](const ExternalTableInfo* ext) -> std::optional<size_t> {
+    if (!ext || ext->columns.size() != map.columns.size()) return std::nullopt;
+    for (size_t i = 0; i < map.columns.size(); ++i)
+      if (!external_type_matches(map.columns[i], ext->columns[i].column_type)) return i;
+    return std::nullopt;
+  };
+  const ExternalTableInfo* ext = opts_.external(map.db, map.table);
+  bool stale = !ext || ext->columns.size() != map.columns.size() || mismatch(ext);
+  if (stale && opts_.external_refresh) {  // cached before a change of the table: ask once more
+    opts_.external_refresh(map.db, map.table);
+    ext = opts_.external(map.db, map.table);
+  }
+  if (auto i = mismatch(ext)) {
+    const ColumnDef& d = map.columns[*i];
+    throw DecodeError("table " + map.db + "." + map.table + " column " + ext->columns[*i].name + " (#" +
+                      std::to_string(*i + 1) + "): information_schema says " + ext->columns[*i].column_type +
+                      " but the binlog's TABLE_MAP has " + column_type_name(d.type) +
+                      (d.max_length ? "(" + std::to_string(d.max_length) + ")" : "") +
+                      ": the table was changed after these rows were written, and with binlog_row_metadata "
+                      "MINIMAL/NO_LOG the binlog does not say what the columns were. Set binlog_row_metadata=FULL "
+                      "on the server (SET GLOBAL and my.cnf) and take a new snapshot, or resume from a position "
+                      "after the change");
+  }
+  return ext;
+}
+
+void BinlogDecoder::retire_tables_in(const std::string& ddl) {
+  std::string text = ddl;
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& [key, versions] : versions_) {
+    std::string table = key.substr(key.find('.') + 1);
+    for (auto& c : table) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // A mention is enough: a false match only costs one more information_schema lookup.
+    if (versions.live.empty() || text.find(table) == std::string::npos) continue;
+    for (auto& [sig, dec] : versions.live) retired_.push_back(std::move(dec));
+    versions.live.clear();
+  }
 }
 
 void BinlogDecoder::on_rows(const RawEvent& ev, const Where& at) {

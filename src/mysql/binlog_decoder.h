@@ -64,7 +64,10 @@ struct DecoderOptions {
   event::EnvelopeOptions envelope;
   ColumnNaming naming = ColumnNaming::require;
   // Column facts for tables whose TABLE_MAP lacks names (binlog_row_metadata=MINIMAL). May be empty.
+  // The answer is checked against the TABLE_MAP's column types; on a mismatch `external_refresh` drops
+  // what was cached for the table and `external` is asked once more. Still different: DecodeError.
   std::function<const ExternalTableInfo*(const std::string& db, const std::string& table)> external;
+  std::function<void(const std::string& db, const std::string& table)> external_refresh;
   // Captured tables; empty = all. Rows of other tables are skipped undecoded (their transactions still
   // commit, so positions advance).
   std::function<bool(const std::string& db, const std::string& table)> include;
@@ -134,8 +137,17 @@ class BinlogDecoder {
   Tx tx_;
   std::map<uint64_t, std::shared_ptr<const RowDecoder>> tables_;  // by table_id, reset at ROTATE/FDE
   // Every schema ever built stays alive: change events point at them until they are written.
-  // Keyed by "db.table"; each entry pairs the TABLE_MAP signature with the decoder built from it.
-  std::map<std::string, std::vector<std::pair<std::string, std::shared_ptr<const RowDecoder>>>> versions_;
+  // Keyed by "db.table"; `live` pairs each TABLE_MAP signature with the decoder built from it. With external
+  // column facts a DDL touching the table retires its decoders (a RENAME COLUMN keeps the signature), so the
+  // next TABLE_MAP asks again while the events before the DDL were decoded with the old columns.
+  struct Versions {
+    uint64_t built = 0;
+    std::vector<std::pair<std::string, std::shared_ptr<const RowDecoder>>> live;
+  };
+  std::map<std::string, Versions> versions_;
+  std::vector<std::shared_ptr<const RowDecoder>> retired_;
+  void retire_tables_in(const std::string& ddl);
+  const ExternalTableInfo* checked_external(const TableMap& map);
   event::ChangeEvent change_;
 };
 

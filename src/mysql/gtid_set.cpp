@@ -93,6 +93,24 @@ bool GtidSet::contains_mysql(const std::string& key, int64_t gno) const {
   return false;
 }
 
+bool GtidSet::contains(const GtidSet& other) const {
+  for (const auto& [key, iv] : other.mysql_) {
+    auto f = mysql_.find(key);
+    if (f == mysql_.end()) return false;
+    for (auto [a, b] : iv) {
+      // Ours are merged (disjoint, not adjacent), so a covered interval lies inside a single one of them.
+      bool inside =
+          std::any_of(f->second.begin(), f->second.end(), [&](auto r) { return r.first <= a && b <= r.second; });
+      if (!inside) return false;
+    }
+  }
+  for (const auto& [domain, ss] : other.mariadb_) {
+    auto f = mariadb_.find(domain);
+    if (f == mariadb_.end() || f->second.second < ss.second) return false;
+  }
+  return true;
+}
+
 void GtidSet::add_mariadb(uint32_t domain, uint32_t server, uint64_t seq) { mariadb_[domain] = {server, seq}; }
 
 std::string GtidSet::text() const {

@@ -18,6 +18,10 @@ class GtidSet {
   void add_range(const std::string& uuid_and_tag, int64_t lo, int64_t hi);  // inclusive
   void add_mariadb(uint32_t domain, uint32_t server, uint64_t seq);
   bool contains_mysql(const std::string& uuid_and_tag, int64_t gno) const;
+  // Whether every transaction of `other` is in this set. MySQL: each interval of `other` lies inside one of
+  // ours. MariaDB (a position per domain, the domain's earlier transactions implied): each domain of `other`
+  // is here with a sequence number at least as high; the server id of an entry does not matter.
+  bool contains(const GtidSet& other) const;
   std::string text() const;
   bool empty() const { return mysql_.empty() && mariadb_.empty(); }
 

@@ -2,7 +2,9 @@
 // non-NULL values back to back, each in its column type's binary storage format.
 #include "mysql/row_decoder.h"
 
+#include <algorithm>
 #include <bit>
+#include <initializer_list>
 #include <limits>
 
 #include "event/columns.h"
@@ -52,6 +54,49 @@ std::vector<std::string> parse_enum_members(std::string_view t) {
     out.push_back(std::move(m));
   }
   return out;
+}
+
+bool external_type_matches(const ColumnDef& d, std::string_view column_type) {
+  std::string t = lower(column_type.substr(0, column_type.find_first_of("( ")));
+  auto any = [&](std::initializer_list<std::string_view> names) {
+    return std::find(names.begin(), names.end(), t) != names.end();
+  };
+  switch (d.type) {
+    case T_TINY: return any({"tinyint", "bool", "boolean"});
+    case T_SHORT: return t == "smallint";
+    case T_INT24: return t == "mediumint";
+    case T_LONG: return any({"int", "integer"});
+    case T_LONGLONG: return any({"bigint", "serial"});
+    case T_FLOAT: return t == "float";
+    case T_DOUBLE: return any({"double", "real"});
+    case T_DECIMAL: case T_NEWDECIMAL: return any({"decimal", "numeric", "dec", "fixed"});
+    case T_BIT: return t == "bit";
+    case T_YEAR: return t == "year";
+    case T_DATE: case T_NEWDATE: return t == "date";
+    case T_TIME: case T_TIME2: return t == "time";
+    case T_DATETIME: case T_DATETIME2: return t == "datetime";
+    case T_TIMESTAMP: case T_TIMESTAMP2: return t == "timestamp";
+    case T_VARCHAR: case T_VAR_STRING: return any({"varchar", "varbinary", "char", "binary"});
+    // MariaDB's INET4/INET6/UUID are fixed-length binary strings in the binlog.
+    case T_STRING: return any({"char", "binary", "inet4", "inet6", "uuid", "enum", "set"});
+    case T_ENUM: return t == "enum";
+    case T_SET: return t == "set";
+    case T_JSON: return t == "json";
+    case T_VECTOR: return t == "vector";
+    case T_GEOMETRY:
+      return any({"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+                  "geometrycollection", "geomcollection"});
+    case T_BLOB: case T_TINY_BLOB: case T_MEDIUM_BLOB: case T_LONG_BLOB: {
+      // The metadata is the length prefix's size: 1 TINY, 2 plain, 3 MEDIUM, 4 LONG (MariaDB's JSON is LONGTEXT).
+      uint32_t size = t == "tinyblob" || t == "tinytext"                  ? 1
+                      : t == "blob" || t == "text"                        ? 2
+                      : t == "mediumblob" || t == "mediumtext"            ? 3
+                      : t == "longblob" || t == "longtext" || t == "json" ? 4
+                                                                          : 0;
+      return size != 0 && size == d.max_length;
+    }
+    default: return true;  // a type this check does not know: decoding decides
+  }
 }
 
 RowDecoder::RowDecoder(const TableMap& map, const event::EnvelopeOptions& opts, Flavor flavor,

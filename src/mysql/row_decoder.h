@@ -28,6 +28,10 @@ struct ExternalTableInfo {
 // "enum('a,b','c''d')" / "set('x','y')" -> members, with SQL quote doubling undone.
 std::vector<std::string> parse_enum_members(std::string_view column_type);
 
+// Whether information_schema's COLUMN_TYPE ("int(10) unsigned", "mediumtext", "enum('a')") is the type the
+// TABLE_MAP column `d` was written with: same type family and, for the BLOB/TEXT family, the same size class.
+bool external_type_matches(const ColumnDef& d, std::string_view column_type);
+
 // Names for columns when neither metadata nor external info has them.
 enum class ColumnNaming : uint8_t { require, positional };
 

@@ -2,7 +2,7 @@
 set(_d ${CMAKE_CURRENT_LIST_DIR})
 # Pure: packet encoding, error classification, grant parsing.
 cdc_test(NAME mysql_conn_commands_test LABELS unit
-         SOURCES ${_d}/mysql_conn_commands_test.cpp LIBS cdc_mysql_conn)
+         SOURCES ${_d}/mysql_conn_commands_test.cpp LIBS cdc_mysql_conn cdc_mysql)
 # Local files only: atomic replacement, read-only directory, file-size limit, corrupt file.
 cdc_test(NAME mysql_conn_offset_store_test LABELS integration TIMEOUT 120
          SOURCES ${_d}/mysql_conn_offset_store_test.cpp LIBS cdc_mysql_conn)

@@ -7,6 +7,7 @@
 
 #include "mysql/conn/commands.h"
 #include "mysql/conn/mysql_check.h"
+#include "mysql/gtid_set.h"
 
 namespace cdc::mysql {
 namespace {
@@ -39,6 +40,20 @@ TEST(MysqlConnCommands, GtidDumpEncodesEachSidWithExclusiveIntervalEnds) {
   sids += bytes({1, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0});
   expected += bytes({static_cast<int>(sids.size()), 0, 0, 0}) + sids;
   EXPECT_EQ(p, expected);
+}
+
+// What a MySQL GTID resume sends is the executed set the decoder tracked (GtidSet::text()), which must encode
+// like the server's own text of that set. (No MySQL 8 server in the test environment: the live
+// COM_BINLOG_DUMP_GTID path is covered only by these byte-level tests.)
+TEST(MysqlConnCommands, TrackedExecutedSetEncodesLikeTheServersText) {
+  const std::string u = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+  GtidSet g = GtidSet::parse(u + ":1-4");
+  g.add_mysql(u, 5);
+  g.add_mysql(u, 7);
+  g.add_mysql("00000000-0000-0000-0000-000000000001", 10);
+  EXPECT_EQ(encode_binlog_dump_gtid(5, g.text(), 0),
+            encode_binlog_dump_gtid(5, "00000000-0000-0000-0000-000000000001:10,\n"
+                                       "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:7", 0));
 }
 
 TEST(MysqlConnCommands, EmptyGtidSetAsksForEverything) {
@@ -81,8 +96,8 @@ TEST(MysqlConnCommands, ServerErrorsMapToWhatTheOperatorMustDo) {
                           "master has purged binary logs containing GTIDs that the slave requires."),
             ExitCode::source_unusable);
   EXPECT_EQ(code_of(1236, "A slave with the same server_uuid/server_id as this slave has connected to the master"),
-            ExitCode::config);
-  EXPECT_EQ(code_of(4052, "A slave with the same server_uuid/server_id is already connected"), ExitCode::config);
+            ExitCode::source_unusable);
+  EXPECT_EQ(code_of(4052, "A slave with the same server_uuid/server_id is already connected"), ExitCode::source_unusable);
   EXPECT_EQ(code_of(1045, "Access denied for user 'cdc'@'localhost' (using password: YES)"), ExitCode::auth);
   EXPECT_EQ(code_of(1227, "Access denied; you need (at least one of) the REPLICATION SLAVE privilege(s)"),
             ExitCode::auth);

@@ -228,7 +228,8 @@ TEST(MysqlConnErrors, SilentConnectionIsTransientAfterMissedHeartbeats) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(4500));
 }
 
-TEST(MysqlConnErrors, SecondReplicaWithTheSameServerIdEndsTheFirstWithAConfigError) {
+// Exit 69, not a retry: reconnecting would only end the other stream in turn.
+TEST(MysqlConnErrors, SecondReplicaWithTheSameServerIdEndsTheFirstAsSourceUnusable) {
   CDC_REQUIRE_TEST_ENV(env);
   DumpRequest req;
   req.server_id = test_server_id(3);
@@ -246,7 +247,7 @@ TEST(MysqlConnErrors, SecondReplicaWithTheSameServerIdEndsTheFirstWithAConfigErr
     for (int i = 0; i < 50; ++i) first.next_event(200);
   });
   ASSERT_TRUE(err);
-  EXPECT_EQ(err->code(), ExitCode::config) << err->what();
+  EXPECT_EQ(err->code(), ExitCode::source_unusable) << err->what();
   EXPECT_NE(std::string(err->what()).find("source.mysql.server_id"), std::string::npos) << err->what();
   // The newer connection keeps streaming: a restarted agent replaces its own stale connection.
   EXPECT_NO_THROW(second.next_event(200));

@@ -224,7 +224,11 @@ MasterStatus BinlogConnection::show_master_status() {
   st.file = r.get(0, "File").value_or("");
   st.pos = std::stoull(r.get(0, "Position").value_or("0"));
   if (server_.flavor == Flavor::mariadb) {
-    st.gtid_set = query("SELECT @@global.gtid_binlog_pos AS g").get(0, "g").value_or("");
+    // The GTID position at exactly that file/pos (@@gtid_binlog_pos, read separately, could already
+    // include a transaction committed after it).
+    st.gtid_set = query("SELECT BINLOG_GTID_POS(" + quote(st.file) + ", " + std::to_string(st.pos) + ") AS g")
+                      .get(0, "g")
+                      .value_or("");
   } else {
     st.gtid_set = r.get(0, "Executed_Gtid_Set").value_or("");
   }

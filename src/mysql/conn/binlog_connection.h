@@ -54,7 +54,7 @@ struct ServerInfo {
 struct MasterStatus {
   std::string file;
   uint64_t pos = 0;
-  std::string gtid_set;  // MySQL Executed_Gtid_Set, MariaDB @@gtid_binlog_pos; whitespace removed
+  std::string gtid_set;  // MySQL Executed_Gtid_Set, MariaDB BINLOG_GTID_POS(file, pos); whitespace removed
 };
 
 struct BinaryLog {

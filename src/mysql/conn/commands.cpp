@@ -87,6 +87,11 @@ std::string encode_gtid_set(std::string_view set) {
   return out + sids;
 }
 
+// Retrying would only drop the other stream in turn: the two would take turns forever.
+constexpr const char* kSameServerIdFix =
+    ". Another replica connected with the same server_id, so the server dropped this one: give every replica and "
+    "every cdc-agent its own source.mysql.server_id (another replica uses this one).";
+
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
 }  // namespace
@@ -129,14 +134,10 @@ void throw_mysql_error(unsigned code, std::string_view message, std::string_view
   std::string head = std::string(during) + ": " + std::string(message) + " (MySQL error " + std::to_string(code) + ")";
   switch (code) {
     case ER_SLAVE_SAME_ID:  // MariaDB 10.7+: the older of two dumps with one server_id is ended
-      throw Error(ExitCode::config, head + ". Another replica connected with the same server_id, so the server "
-                                           "dropped this one: give every replica and every cdc-agent its own "
-                                           "source.mysql.server_id.");
+      throw Error(ExitCode::source_unusable, head + kSameServerIdFix);
     case ER_MASTER_FATAL_ERROR_READING_BINLOG:
       if (contains(message, "same server_uuid") || contains(message, "same server_id")) {
-        throw Error(ExitCode::config, head + ". Another replica connected with the same server_id, so the server "
-                                             "dropped this one: give every replica and every cdc-agent its own "
-                                             "source.mysql.server_id.");
+        throw Error(ExitCode::source_unusable, head + kSameServerIdFix);
       }
       throw Error(ExitCode::source_unusable,
                   head + ". The position is no longer on the server (binlog purged, or not a valid position): "

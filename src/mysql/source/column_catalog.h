@@ -4,15 +4,17 @@
 //
 // Versioning. The binlog is read behind the server, so information_schema describes the table as it is
 // *now*, not as it was when an event was written. The catalog therefore fetches lazily and keeps what it
-// fetched until the stream passes a DDL statement (BinlogHandler::on_ddl), which drops the cache; the next
-// TABLE_MAP of a changed table (new shape) fetches the new definition. Row decoders built before the DDL
-// stay with the events before it, so those decode with the old columns.
+// fetched until the stream passes a DDL statement (BinlogHandler::on_ddl), which drops the cache; the
+// decoder also retires its row decoders of the tables the DDL names, so the next TABLE_MAP of such a table
+// fetches the new definition even when its shape did not change (RENAME COLUMN). Row decoders built before
+// the DDL stay with the events before it, so those decode with the old columns. The decoder checks each
+// answer against the TABLE_MAP's column types and asks again once (forget()) before it gives up.
 //
 // The race this cannot close: when the agent lags behind a DDL that the server already ran (a resume from
 // an old offset, a backlog), the first fetch already sees the newer definition. A changed column count is
 // caught (the decoder ignores info of the wrong width and the source stops with an error naming the
-// table); a change that keeps count and types (RENAME COLUMN, reordering same-typed columns) decodes the
-// older events under the newer names. binlog_row_metadata=FULL has no such race and is recommended.
+// table, a changed type stops it with an error naming the column); a change that keeps count and types
+// (RENAME COLUMN, reordering same-typed columns) decodes the older events under the newer names. binlog_row_metadata=FULL has no such race and is recommended.
 #pragma once
 #include <map>
 #include <memory>
@@ -32,6 +34,8 @@ class ColumnCatalog {
   const ExternalTableInfo* get(const std::string& db, const std::string& table);
   // A DDL statement went by: every definition fetched so far may be outdated.
   void invalidate() { tables_.clear(); }
+  // What was fetched for db.table may be outdated: the next get() asks the server again.
+  void forget(const std::string& db, const std::string& table) { tables_.erase(db + "." + table); }
 
  private:
   ExternalTableInfo fetch(const std::string& db, const std::string& table);

@@ -31,6 +31,52 @@ TEST(GtidSet, MariaDbKeepsTheLastGtidPerDomain) {
   EXPECT_EQ(g.text(), "0-3-101,1-2-5");
 }
 
+TEST(GtidSet, MySqlContainsNeedsEveryIntervalCovered) {
+  const std::string u(kUuid);
+  GtidSet have = GtidSet::parse(u + ":1-10:12-20,55778904-0299-11f1-b1b8-4ef0c4956feb:1-3");
+  EXPECT_TRUE(have.contains(GtidSet::parse(u + ":1-10")));
+  EXPECT_TRUE(have.contains(GtidSet::parse(u + ":3-5:15")));
+  EXPECT_TRUE(have.contains(GtidSet()));
+  EXPECT_FALSE(have.contains(GtidSet::parse(u + ":1-12"))) << "11 is missing";
+  EXPECT_FALSE(have.contains(GtidSet::parse(u + ":21")));
+  EXPECT_FALSE(have.contains(GtidSet::parse("55778904-0299-11f1-b1b8-4ef0c4956feb:1-4")));
+  EXPECT_FALSE(have.contains(GtidSet::parse("0a0a0a0a-0299-11f1-b1b8-4ef0c4956feb:1")));
+  EXPECT_FALSE(have.contains(GtidSet::parse(u + ":tag:1"))) << "a tag is its own key";
+  EXPECT_FALSE(GtidSet().contains(have));
+  // A purged set that a resume must cover: after adding the missing transaction it does.
+  have.add_mysql(u, 11);
+  EXPECT_TRUE(have.contains(GtidSet::parse(u + ":1-20")));
+}
+
+TEST(GtidSet, MariaDbContainsComparesSequencePerDomain) {
+  GtidSet have = GtidSet::parse("0-1-100,1-2-5");
+  EXPECT_TRUE(have.contains(GtidSet::parse("0-1-100")));
+  EXPECT_TRUE(have.contains(GtidSet::parse("0-7-90,1-2-5"))) << "the server id of an entry does not matter";
+  EXPECT_FALSE(have.contains(GtidSet::parse("0-1-101")));
+  EXPECT_FALSE(have.contains(GtidSet::parse("2-1-1"))) << "a domain we never saw";
+  EXPECT_TRUE(have.contains(GtidSet()));
+}
+
+// What the offset stores after each transaction: the executed set including it, per flavour.
+TEST(GtidSet, ExecutedSetAfterEachTransaction) {
+  GtidSet maria = GtidSet::parse("0-1-10");
+  maria.add_mariadb(0, 1, 11);
+  maria.add_mariadb(3, 2, 1);
+  EXPECT_EQ(maria.text(), "0-1-11,3-2-1");
+  maria.add_mariadb(0, 2, 12);  // failover: domain 0 continues on server 2
+  EXPECT_EQ(maria.text(), "0-2-12,3-2-1");
+  EXPECT_TRUE(maria.contains(GtidSet::parse("0-1-11,3-2-1")));
+
+  const std::string u(kUuid);
+  GtidSet mysql;
+  for (int64_t gno = 1; gno <= 3; ++gno) mysql.add_mysql(u, gno);
+  mysql.add_mysql(u, 5);  // 4 belongs to a transaction still open elsewhere
+  EXPECT_EQ(mysql.text(), u + ":1-3:5");
+  EXPECT_FALSE(mysql.contains(GtidSet::parse(u + ":4")));
+  mysql.add_mysql(u, 4);
+  EXPECT_EQ(mysql.text(), u + ":1-5");
+}
+
 TEST(GtidSet, MalformedTextIsAnError) {
   EXPECT_THROW(GtidSet::parse(std::string(kUuid) + ":5-1"), DecodeError);
   EXPECT_THROW(GtidSet::parse(std::string(kUuid) + ":x"), DecodeError);

@@ -106,5 +106,43 @@ TEST(ZongjiCaptureTypes, BigintUnsignedAboveInt64FailsInLongMode) {
   }
 }
 
+// information_schema that disagrees with the TABLE_MAP (a cached answer from before the table changed) is
+// asked once more; when the fresh answer still disagrees, decoding stops with an error naming the table,
+// the column, both types and the fix.
+TEST(ZongjiCaptureTypes, MismatchingColumnTypeIsAskedAgainThenRefused) {
+  CDC_REQUIRE_BINLOGS();
+  static const ExternalTableInfo good = fixture_schema();
+  static ExternalTableInfo stale = good;
+  size_t vc = 0;
+  while (stale.columns[vc].name != "vc") ++vc;
+  stale.columns[vc].column_type = "int(11)";
+
+  DecoderOptions o;
+  o.envelope.bigint_unsigned = event::BigintUnsignedHandling::precise;
+  int refreshed = 0;
+  o.external = [&](const std::string&, const std::string& table) -> const ExternalTableInfo* {
+    if (table != "capture_types") return nullptr;
+    return refreshed ? &good : &stale;
+  };
+  o.external_refresh = [&](const std::string&, const std::string&) { ++refreshed; };
+  Recorder r = decode("zongji__mysql84-minimal.dumpstream.binlog", o);
+  EXPECT_EQ(refreshed, 1);
+  ASSERT_EQ(r.changes.size(), 4u);
+
+  o.external = [&](const std::string&, const std::string& table) -> const ExternalTableInfo* {
+    return table == "capture_types" ? &stale : nullptr;
+  };
+  refreshed = 0;
+  try {
+    decode("zongji__mysql84-minimal.dumpstream.binlog", o);
+    ADD_FAILURE() << "decoded with a column type information_schema contradicts";
+  } catch (const DecodeError& e) {
+    std::string what = e.what();
+    for (const char* part : {"capture_types column vc", "int(11)", "VARCHAR", "binlog_row_metadata=FULL"})
+      EXPECT_NE(what.find(part), std::string::npos) << part << " missing from: " << what;
+  }
+  EXPECT_EQ(refreshed, 1) << "asked again exactly once";
+}
+
 }  // namespace
 }  // namespace cdc::mysql::test
