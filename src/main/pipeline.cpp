@@ -9,6 +9,13 @@
 namespace cdc {
 namespace {
 
+constexpr uint64_t kPollEvery = 512;
+
+void set_header(std::pair<std::string, std::string>& h, std::string_view name, std::string_view value) {
+  h.first.assign(name);
+  h.second.assign(value);
+}
+
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -28,32 +35,48 @@ Pipeline::Pipeline(PipelineOptions opts, event::Source& source, Sink& sink)
   };
 }
 
-void Pipeline::send(std::string topic, const std::string* key, std::string* value, const event::ChangeEvent* ev) {
-  OutMessage m;
-  m.topic = std::move(topic);
+// Hot path: out_ is filled again for every message and handed to the sink, which swaps in the buffers of
+// a message it already delivered (Sink::send), so in steady state publishing allocates nothing here. The
+// envelope swaps into the message rather than being copied; value_buf_ gets the delivered message's
+// buffer, about the size of the next envelope.
+void Pipeline::send(const std::string& topic, const std::string* key, std::string* value,
+                    const event::ChangeEvent* ev) {
+  OutMessage& m = out_;
+  m.topic.assign(topic);
   m.key_null = key == nullptr;
-  if (key) m.key = *key;
+  if (key)
+    m.key.assign(*key);
+  else
+    m.key.clear();
   m.value_null = value == nullptr;
   if (value) {
-    // The envelope (kilobytes with schemas) moves into the message instead of being copied; the buffer
-    // gets about the same capacity back, so the next envelope is written without growing it step by step,
-    // with a little headroom so that a slightly longer one does not double it (messages in flight keep
-    // their buffer's capacity, which counts in the agent's memory).
-    m.value = std::move(*value);
+    m.value.swap(*value);
     value->clear();
-    value->reserve(m.value.size() + m.value.size() / 16 + 64);
+    // Normally the buffer the sink handed back is already large enough. When it had none to give (the
+    // first messages, or a burst larger than its pool), reserve about this envelope's size, with a little
+    // headroom, so the next envelope is not written by doubling step by step.
+    if (value->capacity() < m.value.size()) value->reserve(m.value.size() + m.value.size() / 16 + 64);
+  } else {
+    m.value.clear();
   }
   if (ev) {
-    m.headers.reserve(3);
+    m.headers.resize(3);
     // Consumer-side idempotency: see docs/change-id.md. A tombstone follows its delete, so its id is the
     // delete's id plus ":t", which sorts after the delete and before the next change.
-    m.headers.emplace_back("cdc.change_id", value ? ev->change_id : ev->change_id + ":t");
-    m.headers.emplace_back("cdc.op", std::string(1, static_cast<char>(ev->op)));
-    m.headers.emplace_back("cdc.tx_id", ev->tx_id);
+    set_header(m.headers[0], "cdc.change_id", ev->change_id);
+    if (!value) m.headers[0].second.append(":t");
+    const char op = static_cast<char>(ev->op);
+    set_header(m.headers[1], "cdc.op", std::string_view(&op, 1));
+    set_header(m.headers[2], "cdc.tx_id", ev->tx_id);
+  } else {
+    m.headers.clear();
   }
   m.seq = wm_.next_seq();
   sink_.send(std::move(m));
-  ++published_;
+  // Serve delivery reports every few hundred messages, not only between source reads (up to 4096 events,
+  // more inside a large transaction): the sink then gets its delivered buffers back while they are still
+  // few and recent enough to reuse, and the watermark advances steadily.
+  if (++published_ % kPollEvery == 0) sink_.poll(0);
 }
 
 void Pipeline::change(event::ChangeEvent& ev) {
@@ -89,10 +112,14 @@ void Pipeline::transaction_event(event::ChangeEvent& ev) {
     writer_.transaction_begin(tx_->id, tx_->ts_ms, value_buf_);
     send(writer_.transaction_topic(), &key_buf_, &value_buf_, nullptr);
   }
-  std::string collection = ev.table->ns() + "." + ev.table->table;
-  auto it = std::find_if(tx_->counts.begin(), tx_->counts.end(),
-                         [&](const event::CollectionCount& c) { return c.data_collection == collection; });
-  if (it == tx_->counts.end()) it = tx_->counts.insert(tx_->counts.end(), {collection, 0});
+  // Per event: compared piecewise, so no "ns.table" string is built for every row.
+  const std::string& ns = ev.table->ns();
+  const std::string& table = ev.table->table;
+  auto it = std::find_if(tx_->counts.begin(), tx_->counts.end(), [&](const event::CollectionCount& c) {
+    std::string_view d = c.data_collection;
+    return d.size() == ns.size() + 1 + table.size() && d.starts_with(ns) && d[ns.size()] == '.' && d.ends_with(table);
+  });
+  if (it == tx_->counts.end()) it = tx_->counts.insert(tx_->counts.end(), {ns + "." + table, 0});
   ev.tx = event::TxBlock{tx_->id, ++tx_->total, ++it->event_count};
 }
 

@@ -42,7 +42,7 @@ class Pipeline final : public event::EventSink {
  private:
   using Clock = std::chrono::steady_clock;
   // Moves *value (when given) into the message; *value is left empty, ready for the next envelope.
-  void send(std::string topic, const std::string* key, std::string* value, const event::ChangeEvent* ev);
+  void send(const std::string& topic, const std::string* key, std::string* value, const event::ChangeEvent* ev);
   void maybe_ack(bool force);
   void maybe_heartbeat();
   void check_failure() const;
@@ -58,6 +58,7 @@ class Pipeline final : public event::EventSink {
   Clock::time_point last_ack_time_{};
   Clock::time_point last_heartbeat_{};
   std::string key_buf_, value_buf_;
+  OutMessage out_;  // refilled for every message: the sink hands back a delivered message's buffers
   uint64_t published_ = 0;
   std::optional<ColumnFilter> columns_;
   // Transaction metadata (envelope.transaction_metadata): the open transaction's counts.

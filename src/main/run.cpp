@@ -40,9 +40,16 @@ std::unique_ptr<Sink> make_sink(const Config& cfg) {
 
 int run_command(const Config& cfg) {
   install_signal_handlers();
-  // Every message allocates a few buffers of a few KiB; glibc's fastbin consolidation before each larger
-  // allocation cost ~9% of end-to-end throughput in bench/run (docs/benchmarks.md, profiling notes).
+  // Allocator settings for the producer's allocation pattern (docs/benchmarks.md, profiling notes):
+  // - librdkafka allocates ~6 small blocks per message (message, headers) and frees them when the report
+  //   is served; glibc's fastbin consolidation before larger allocations cost ~9% of end-to-end throughput.
+  // - librdkafka builds every produce request in fresh buffers of up to batch.size (1 MB). With glibc's
+  //   adaptive thresholds those come from mmap or from a heap top that is trimmed again after each
+  //   request, so every batch was page-faulted in anew (page clearing and faults were ~10% of the agent's
+  //   CPU). Fixed thresholds keep that memory for reuse; it is bounded by what is in flight.
   mallopt(M_MXFAST, 0);
+  mallopt(M_MMAP_THRESHOLD, 8 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   auto source = make_source(cfg);
   auto sink = make_sink(cfg);
   PipelineOptions opts;

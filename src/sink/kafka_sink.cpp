@@ -63,6 +63,12 @@ void on_log(const rd_kafka_t*, int level, const char* facility, const char* buf)
     spdlog::debug("kafka {}: {}", facility, buf);
 }
 
+// The pool of delivered messages send() reuses: enough for the reports one rd_kafka_poll() serves (the
+// pipeline polls every 512 messages; a produce response can confirm a few thousand), and at most this
+// many bytes of value buffers, which freed they would mostly stay in the allocator's bins anyway.
+constexpr size_t kPoolMessages = 8192;
+constexpr size_t kPoolBytes = size_t{32} << 20;
+
 rd_kafka_vu_t vu_mem(rd_kafka_vtype_t type, const std::string& s, bool null) {
   rd_kafka_vu_t v{};
   v.vtype = type;
@@ -97,24 +103,42 @@ KafkaSink::~KafkaSink() {
 }
 
 rd_kafka_topic_t* KafkaSink::topic(const std::string& name) {
-  // Cached: naming the topic per message makes librdkafka look it up under a lock every time.
+  // Cached: naming the topic per message makes librdkafka look it up under a lock every time. Runs of
+  // messages go to one topic, so the last one is compared first (unordered_map nodes are stable).
+  if (last_topic_ && last_topic_->first == name) return last_topic_->second;
   auto it = topics_.find(name);
-  if (it != topics_.end()) return it->second;
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_, name.c_str(), nullptr);
-  if (!rkt)
-    throw Error(ExitCode::internal,
-                "cannot create Kafka topic handle " + name + ": " + rd_kafka_err2str(rd_kafka_last_error()));
-  topics_.emplace(name, rkt);
-  return rkt;
+  if (it == topics_.end()) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_, name.c_str(), nullptr);
+    if (!rkt)
+      throw Error(ExitCode::internal,
+                  "cannot create Kafka topic handle " + name + ": " + rd_kafka_err2str(rd_kafka_last_error()));
+    it = topics_.emplace(name, rkt).first;
+  }
+  last_topic_ = &*it;
+  return it->second;
 }
 
+// Hot path (every message): the OutMessage handed to librdkafka lives on the heap until its delivery
+// report, and then goes back to pool_ with its buffers instead of being freed. send() swaps the caller's
+// fields with a pooled message's, so in steady state neither side allocates: the caller gets buffers of
+// the right size back for the next envelope (key, value, topic, headers). The 5-7 allocations and frees
+// per message this replaced (OutMessage, topic, key, value, header strings) were ~14% of the main
+// thread's instructions in bench/run's backlog (docs/benchmarks.md, profiling notes).
 void KafkaSink::send(OutMessage&& in) {
   // The message is kept alive until its delivery report and librdkafka points at its value instead
   // of copying it (msgflags 0). RD_KAFKA_MSG_F_FREE would need malloc'd memory, which std::string
   // does not give, and F_COPY would copy every envelope (the bulk of the bytes) once more: against
   // the in-process mock broker, 300k 1 KiB messages took ~1.0 s lent and ~1.7 s copied. The key
   // and headers are small and librdkafka always copies them.
-  auto msg = std::make_unique<OutMessage>(std::move(in));
+  std::unique_ptr<OutMessage> msg;
+  if (pool_.empty()) {
+    msg = std::make_unique<OutMessage>(std::move(in));
+  } else {
+    msg = std::move(pool_.back());
+    pool_.pop_back();
+    pool_bytes_ -= msg->value.capacity();
+    std::swap(*msg, in);  // member-wise moves: buffers change hands, nothing is copied or allocated
+  }
   vus_.clear();
   rd_kafka_vu_t v{};
   v.vtype = RD_KAFKA_VTYPE_RKT;
@@ -157,6 +181,7 @@ void KafkaSink::send(OutMessage&& in) {
     const std::string err = "the Kafka producer refused a message for topic " + msg->topic + ": " + what + " (" +
                             rd_kafka_err2name(code) + ")" + hint(code);
     if (on_delivery) on_delivery(msg->seq, &err);
+    recycle(std::move(msg));
     return;
   }
 }
@@ -171,11 +196,20 @@ void KafkaSink::on_dr(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   }
 }
 
+void KafkaSink::recycle(std::unique_ptr<OutMessage> msg) {
+  // Bounded by count and by the value buffers' bytes, so a burst of large rows is not kept for good.
+  const size_t bytes = msg->value.capacity();
+  if (closing_ || pool_.size() >= kPoolMessages || pool_bytes_ + bytes > kPoolBytes) return;
+  pool_bytes_ += bytes;
+  pool_.push_back(std::move(msg));
+}
+
 void KafkaSink::report(const rd_kafka_message_t& m) {
   std::unique_ptr<OutMessage> msg(static_cast<OutMessage*>(m._private));
   if (closing_ || !on_delivery) return;
   if (m.err == RD_KAFKA_RESP_ERR_NO_ERROR && rd_kafka_message_status(&m) == RD_KAFKA_MSG_STATUS_PERSISTED) {
     on_delivery(msg->seq, nullptr);
+    recycle(std::move(msg));
     return;
   }
   // librdkafka has already retried whatever is retriable (forever, by default), so this is

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <exception>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sink/sink.h"
@@ -45,13 +47,19 @@ class KafkaSink final : public Sink {
   static void on_dr(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   void report(const rd_kafka_message_t& m);
+  // A message whose report was served: kept for reuse by send() while the pool has room.
+  void recycle(std::unique_ptr<OutMessage> msg);
   // Throws a fatal producer error, or an exception on_delivery threw while librdkafka called us.
   void throw_if_fatal();
   rd_kafka_topic_t* topic(const std::string& name);
 
   rd_kafka_t* rk_ = nullptr;
   std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
+  const std::pair<const std::string, rd_kafka_topic_t*>* last_topic_ = nullptr;  // entry of topics_
   std::vector<rd_kafka_vu_t> vus_;  // reused by send() to avoid an allocation per message
+  // Delivered messages with their buffers, reused by send(): bounded by kPool* in kafka_sink.cpp.
+  std::vector<std::unique_ptr<OutMessage>> pool_;
+  size_t pool_bytes_ = 0;
   uint64_t queue_full_waits_ = 0;
   std::exception_ptr callback_error_;
   bool closing_ = false;  // set by the destructor: purged messages are freed, not reported

@@ -26,6 +26,8 @@ class Sink {
 
   // Takes the message. Blocks while the sink's bounded queue is full, serving delivery reports
   // meanwhile: that is the backpressure that slows the source down. Never drops.
+  // `msg` is left valid but unspecified, possibly holding the buffers of a delivered message: a caller
+  // that fills one OutMessage again for every message (assigning every field) then allocates nothing.
   virtual void send(OutMessage&& msg) = 0;
   // Serves pending delivery reports, waiting up to timeout_ms for the first one.
   virtual void poll(int timeout_ms) = 0;
