@@ -61,18 +61,21 @@ class Source {
   virtual void stop() = 0;
   // True once the source has nothing more to read (snapshot: initial_only): the loop then drains and exits.
   virtual bool finished() const { return false; }
-  // What /readyz and the cdc_streaming metric report: connecting, snapshotting or streaming changes.
+  // What /readyz, /healthz and the metrics report: connecting (or reconnecting with backoff, which is
+  // progress, not a wedge), snapshotting, or streaming changes. Read from the metrics server's thread.
   enum class Phase { connecting, snapshot, streaming };
-  virtual Phase phase() const { return Phase::streaming; }
+  Phase phase() const { return phase_.load(std::memory_order_relaxed); }
 
   // The loop's stop request, for long work inside poll() (a snapshot) that must end early on SIGTERM.
   void set_stop_flag(const std::atomic<bool>* stop) { stop_ = stop; }
 
  protected:
   bool stop_requested() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+  void set_phase(Phase p) { phase_.store(p, std::memory_order_relaxed); }
 
  private:
   const std::atomic<bool>* stop_ = nullptr;
+  std::atomic<Phase> phase_{Phase::connecting};
 };
 
 }  // namespace cdc::event

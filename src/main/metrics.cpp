@@ -63,20 +63,20 @@ std::string render_metrics(const AgentStats& s, const std::string& name, const s
   add("cdc_last_acknowledgement_timestamp_seconds", "Wall clock of the latest acknowledged position (0 = none yet)",
       MetricType::Gauge, static_cast<double>(ack_ms) / 1000.0);
   add("cdc_snapshot_running", "1 while the initial snapshot runs", MetricType::Gauge,
-      s.snapshot_running.load(std::memory_order_relaxed) ? 1 : 0);
+      s.phase() == AgentStats::Phase::snapshot ? 1 : 0);
   add("cdc_streaming", "1 while the source streams changes (connected, snapshot done)", MetricType::Gauge,
-      s.streaming.load(std::memory_order_relaxed) ? 1 : 0);
+      s.phase() == AgentStats::Phase::streaming ? 1 : 0);
   add("cdc_ready", "1 when /readyz answers 200", MetricType::Gauge, is_ready(s, now, kStallMs) ? 1 : 0);
   return prometheus::TextSerializer().Serialize(out);
 }
 
 bool is_live(const AgentStats& s, int64_t now_ms, int64_t stall_ms) {
   const int64_t loop = s.loop_ms.load(std::memory_order_relaxed);
-  return loop > 0 && now_ms - loop <= stall_ms;
+  return loop > 0 && (now_ms - loop <= stall_ms || s.phase() == AgentStats::Phase::connecting);
 }
 
 bool is_ready(const AgentStats& s, int64_t now_ms, int64_t stall_ms) {
-  return is_live(s, now_ms, stall_ms) && s.streaming.load(std::memory_order_relaxed) &&
+  return is_live(s, now_ms, stall_ms) && s.phase() == AgentStats::Phase::streaming &&
          !s.stopping.load(std::memory_order_relaxed);
 }
 
@@ -114,7 +114,7 @@ class Endpoint : public CivetHandler {
         else
           reply(conn, 503, "text/plain",
                 stats_.stopping ? "stopping\n"
-                : stats_.snapshot_running ? "snapshot running\n"
+                : stats_.phase() == AgentStats::Phase::snapshot ? "snapshot running\n"
                                           : "not streaming (connecting or reconnecting to the source)\n");
         break;
     }

@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "event/source.h"
+
 namespace cdc {
 
 struct AgentStats {
@@ -26,9 +28,13 @@ struct AgentStats {
   std::atomic<int64_t> last_event_ms{0};         // wall clock when the latest change was read
   std::atomic<int64_t> last_ack_ms{0};           // wall clock of the latest acknowledgement
   std::atomic<int64_t> loop_ms{0};               // wall clock of the latest turn of the agent loop
-  std::atomic<bool> streaming{false};            // the source is connected and past its snapshot (ready)
-  std::atomic<bool> snapshot_running{false};
   std::atomic<bool> stopping{false};
+  // The source's phase is read from it directly: a source reconnecting with backoff inside poll() is
+  // making progress even though the loop does not turn. Set once, before any server starts.
+  const event::Source* source = nullptr;
+
+  using Phase = event::Source::Phase;
+  Phase phase() const { return source ? source->phase() : Phase::connecting; }
 
   static int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -39,7 +45,8 @@ struct AgentStats {
 
 // Text for the three endpoints (separate from the server so it is unit-testable).
 std::string render_metrics(const AgentStats& stats, const std::string& name, const std::string& source_type);
-// Liveness: the loop turned within `stall_ms` (a wedged loop fails it, a slow Kafka does not).
+// Liveness: the loop turned within `stall_ms`, or the source is (re)connecting with backoff, which is
+// bounded by its own retry budget (a wedged loop fails it, a slow Kafka does not).
 bool is_live(const AgentStats& stats, int64_t now_ms, int64_t stall_ms);
 // Readiness: live, streaming changes (not snapshotting, not reconnecting), not stopping.
 bool is_ready(const AgentStats& stats, int64_t now_ms, int64_t stall_ms);

@@ -26,12 +26,18 @@ int64_t now_ns() {
 Pipeline::Pipeline(PipelineOptions opts, event::Source& source, Sink& sink)
     : opts_(std::move(opts)), source_(source), sink_(sink), writer_(opts_.envelope) {
   if (opts_.column_excluded) columns_.emplace(opts_.column_excluded);
-  sink_.while_blocked = [this] { source_.keepalive(); };
+  sink_.while_blocked = [this] {
+    source_.keepalive();
+    publish_stats();  // waiting on Kafka is not a wedge
+  };
   sink_.on_delivery = [this](uint64_t seq, const std::string* error) {
-    if (error)
+    if (error) {
       wm_.failed(seq, *error);
-    else
+      ++counts_.failed;
+    } else {
       wm_.delivered(seq);
+      ++counts_.delivered;
+    }
   };
 }
 
@@ -76,11 +82,36 @@ void Pipeline::send(const std::string& topic, const std::string* key, std::strin
   // Serve delivery reports every few hundred messages, not only between source reads (up to 4096 events,
   // more inside a large transaction): the sink then gets its delivered buffers back while they are still
   // few and recent enough to reuse, and the watermark advances steadily.
-  if (++published_ % kPollEvery == 0) sink_.poll(0);
+  if (++published_ % kPollEvery == 0) {
+    sink_.poll(0);
+    publish_stats();  // a snapshot or a large transaction keeps the loop inside poll() for long
+  }
+}
+
+void Pipeline::publish_stats() {
+  AgentStats* s = opts_.stats;
+  if (!s) return;
+  constexpr auto r = std::memory_order_relaxed;
+  s->events.store(counts_.events, r);
+  s->snapshot_events.store(counts_.snapshot_events, r);
+  s->messages_sent.store(published_, r);
+  s->messages_delivered.store(counts_.delivered, r);
+  s->delivery_failures.store(counts_.failed, r);
+  s->transactions.store(counts_.transactions, r);
+  s->acks.store(counts_.acks, r);
+  s->heartbeats.store(counts_.heartbeats, r);
+  s->last_event_source_ms.store(counts_.last_event_source_ms, r);
+  s->last_event_ms.store(counts_.last_event_ms, r);
+  s->last_ack_ms.store(counts_.last_ack_ms, r);
+  s->loop_ms.store(AgentStats::now_ms(), r);
 }
 
 void Pipeline::change(event::ChangeEvent& ev) {
   ev.processed_ts_ns = now_ns();
+  ++counts_.events;
+  if (ev.source.snapshot != event::SnapshotMarker::false_) ++counts_.snapshot_events;
+  counts_.last_event_source_ms = ev.source.ts_ns / 1000000;
+  counts_.last_event_ms = ev.processed_ts_ns / 1000000;
   if (columns_) columns_->apply(ev);
   if (opts_.envelope.transaction_metadata) transaction_event(ev);
   key_buf_.clear();
@@ -97,6 +128,7 @@ void Pipeline::change(event::ChangeEvent& ev) {
 void Pipeline::commit(const event::SourcePosition& pos) {
   if (tx_) transaction_end();
   wm_.commit(pos);
+  ++counts_.transactions;
 }
 
 // Like Debezium's transaction monitor: BEGIN is written lazily with the first captured change of a
@@ -148,6 +180,8 @@ void Pipeline::maybe_ack(bool force) {
   source_.ack(*a);
   last_acked_ = *a;
   last_ack_time_ = now;
+  ++counts_.acks;
+  counts_.last_ack_ms = AgentStats::now_ms();
   spdlog::debug("acknowledged {}", a->describe());
 }
 
@@ -161,6 +195,7 @@ void Pipeline::maybe_heartbeat() {
   writer_.heartbeat_key(key_buf_);
   writer_.heartbeat_value(now_ns() / 1000000, value_buf_);
   send(writer_.heartbeat_topic(), &key_buf_, &value_buf_, nullptr);
+  ++counts_.heartbeats;
   if (wm_.pending() <= 1) source_.heartbeat();
 }
 
@@ -174,13 +209,16 @@ int Pipeline::run(const std::atomic<bool>& stop) {
     check_failure();
     maybe_ack(false);
     maybe_heartbeat();
+    publish_stats();
   }
+  if (opts_.stats) opts_.stats->stopping.store(true, std::memory_order_relaxed);
   spdlog::info("stopping: no more reading, waiting up to {} ms for {} delivery reports", opts_.shutdown_timeout_ms,
                wm_.pending());
   source_.stop();
   bool drained = sink_.flush(opts_.shutdown_timeout_ms);
   check_failure();
   maybe_ack(true);
+  publish_stats();
   if (!drained) {
     spdlog::error("shutdown timeout: {} events still undelivered; their positions are not stored (last stored: {})",
                   wm_.pending(), last_acked_ ? last_acked_->describe() : std::string("none"));

@@ -10,6 +10,7 @@
 
 #include "event/envelope.h"
 #include "main/column_filter.h"
+#include "main/metrics.h"
 #include "event/source.h"
 #include "sink/sink.h"
 #include "sink/watermark.h"
@@ -23,6 +24,8 @@ struct PipelineOptions {
   int ack_interval_ms = 1000;  // how often a released position is handed to the source at most
   // exclude_columns: true for "db.table.column" to drop; empty = keep every column.
   std::function<bool(std::string_view)> column_excluded;
+  // Counters for metrics.listen and systemd (optional): published every loop turn, not per event.
+  AgentStats* stats = nullptr;
 };
 
 class Pipeline final : public event::EventSink {
@@ -48,6 +51,7 @@ class Pipeline final : public event::EventSink {
   void check_failure() const;
   void transaction_event(event::ChangeEvent& ev);
   void transaction_end();
+  void publish_stats();
 
   PipelineOptions opts_;
   event::Source& source_;
@@ -60,6 +64,11 @@ class Pipeline final : public event::EventSink {
   std::string key_buf_, value_buf_;
   OutMessage out_;  // refilled for every message: the sink hands back a delivered message's buffers
   uint64_t published_ = 0;
+  // Plain counters behind AgentStats (the atomics are written once per loop turn).
+  struct Counts {
+    uint64_t events = 0, snapshot_events = 0, delivered = 0, failed = 0, transactions = 0, acks = 0, heartbeats = 0;
+    int64_t last_event_source_ms = 0, last_event_ms = 0, last_ack_ms = 0;
+  } counts_;
   std::optional<ColumnFilter> columns_;
   // Transaction metadata (envelope.transaction_metadata): the open transaction's counts.
   struct OpenTx {

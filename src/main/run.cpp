@@ -7,7 +7,9 @@
 #include <memory>
 
 #include "main/commands.h"
+#include "main/metrics.h"
 #include "main/pipeline.h"
+#include "main/service_notify.h"
 #include "main/sources.h"
 #include "cdc_version.h"
 #include "sink/kafka_sink.h"
@@ -58,9 +60,19 @@ int run_command(const Config& cfg) {
   opts.shutdown_timeout_ms = static_cast<int>(cfg.shutdown_timeout_ms);
   if (!cfg.source.exclude_columns.empty())
     opts.column_excluded = [&cfg](std::string_view c) { return cfg.column_excluded(c); };
+  AgentStats stats;
+  stats.source = source.get();
+  opts.stats = &stats;
+  const char* source_type = cfg.source.type == SourceType::mysql ? "mysql" : "postgres";
+  std::unique_ptr<MetricsServer> metrics;
+  if (!cfg.metrics.listen.empty()) {
+    metrics = std::make_unique<MetricsServer>(cfg.metrics.listen, stats, cfg.name, source_type);
+    spdlog::info("metrics on http://{}/metrics (also /healthz, /readyz)", cfg.metrics.listen);
+  }
+  ServiceNotifier notifier(stats);  // systemd Type=notify; silent elsewhere
   Pipeline pipeline(opts, *source, *sink);
   spdlog::info("cdc-agent {} starting: {} source {}:{}, {} sink", CDC_AGENT_VERSION,
-               cfg.source.type == SourceType::mysql ? "mysql" : "postgres", cfg.source.host, cfg.source.port,
+               source_type, cfg.source.host, cfg.source.port,
                cfg.sink.type == SinkType::kafka ? "kafka" : "stdout");
   return pipeline.run(g_stop);
 }

@@ -42,7 +42,11 @@ void ServiceNotifier::loop() {
     }
     if (live && watchdog_usec_) msg += "WATCHDOG=1\n";
     msg += "STATUS=";
-    msg += stats_.stopping ? "stopping" : stats_.snapshot_running ? "snapshot" : stats_.streaming ? "streaming" : "connecting";
+    const auto phase = stats_.phase();
+    msg += stats_.stopping                            ? "stopping"
+           : phase == AgentStats::Phase::snapshot  ? "snapshot"
+           : phase == AgentStats::Phase::streaming ? "streaming"
+                                                   : "connecting";
     msg += ", " + std::to_string(stats_.events.load()) + " events, " +
            std::to_string(stats_.messages_delivered.load()) + " delivered, " + std::to_string(stats_.acks.load()) +
            " positions acknowledged";

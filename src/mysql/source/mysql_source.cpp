@@ -284,6 +284,7 @@ void MysqlSource::check_server_id_claim() {
 }
 
 void MysqlSource::connect_and_dump() {
+  set_phase(Phase::connecting);
   connect();
   if (resume_.file.empty() && resume_.gtid_set.empty()) resume_ = initial_position();
   if (snapshot_pending_ || finished_) return;  // poll() runs the snapshot first, then start_dump()
@@ -297,6 +298,7 @@ void MysqlSource::run_snapshot(event::EventSink& out) {
   o.include = [this](const std::string& t) { return cfg_.table_included(t); };
   o.stop_requested = [this] { return stop_requested(); };
   snapshot_ = std::make_unique<MysqlSnapshot>(std::move(o));
+  set_phase(Phase::snapshot);
   spdlog::info("taking the initial snapshot (source.snapshot: {})",
                cfg_.source.snapshot == SnapshotMode::initial_only ? "initial_only" : "initial or when_needed");
   auto r = snapshot_->run(out);
@@ -362,6 +364,7 @@ void MysqlSource::start_dump() {
   }
   req.heartbeat_ms = 1000;
   conn_->start_dump(req);
+  set_phase(Phase::streaming);
   spdlog::info("streaming binlog from {} of {} {} (server_id {})",
                plan.by_gtid ? "GTID set " + resume_.gtid_set : resume_.describe(), flavor_name(flavor_),
                conn_->server().version, master_server_id_);
@@ -370,6 +373,7 @@ void MysqlSource::start_dump() {
 void MysqlSource::start() { connect_and_dump(); }
 
 void MysqlSource::reconnect_with_backoff(const std::string& why) {
+  set_phase(Phase::connecting);
   spdlog::warn("binlog connection lost ({}); reconnecting from {}", why, resume_.describe());
   auto deadline = Clock::now() + kReconnectBudget;
   auto delay = std::chrono::milliseconds(200);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "main/service_notify.h"
+#include "tests/unit/main/phase_source.h"
 
 namespace cdc {
 namespace {
@@ -56,28 +57,30 @@ class FakeSystemd {
 
 TEST(ServiceNotify, ReadyOnlyOnceTheLoopRunsWatchdogOnlyWhileLive) {
   FakeSystemd systemd;
-  ::setenv("WATCHDOG_USEC", "300000", 1);  // 0.3 s: pings every 0.1 s
+  ::setenv("WATCHDOG_USEC", "1000000", 1);  // 1 s: pings every 1/3 s, stall limit 1 s
   ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
   AgentStats stats;
+  cdc::test::PhaseSource src;
+  stats.source = &src;
   {
     ServiceNotifier notifier(stats);
-    std::string before = systemd.read_for(400);
+    std::string before = systemd.read_for(800);
     EXPECT_EQ(before.find("READY=1"), std::string::npos) << "ready before the loop ran: " << before;
     EXPECT_EQ(before.find("WATCHDOG=1"), std::string::npos) << before;
     EXPECT_NE(before.find("STATUS=connecting"), std::string::npos) << before;
 
     stats.loop_ms = AgentStats::now_ms();
-    stats.streaming = true;
+    src.enter(event::Source::Phase::streaming);
     stats.events = 12;
-    std::string live = systemd.read_for(250);
+    std::string live = systemd.read_for(800);
     EXPECT_NE(live.find("READY=1"), std::string::npos) << live;
     EXPECT_NE(live.find("WATCHDOG=1"), std::string::npos) << live;
     EXPECT_NE(live.find("STATUS=streaming, 12 events"), std::string::npos) << live;
 
     // The loop stops turning: pings stop, so systemd's watchdog would fire.
-    std::this_thread::sleep_for(std::chrono::milliseconds(350));
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
     systemd.read_for(50);
-    std::string wedged = systemd.read_for(300);
+    std::string wedged = systemd.read_for(700);
     EXPECT_EQ(wedged.find("WATCHDOG=1"), std::string::npos) << wedged;
   }
   EXPECT_NE(systemd.read_for(200).find("STOPPING=1"), std::string::npos);
