@@ -1,9 +1,9 @@
 #include "mysql/binlog_decoder.h"
 
-#include <cctype>
 #include <cstdint>
 #include <optional>
 
+#include "mysql/charset.h"
 #include "mysql/rows_event.h"
 #include "mysql/table_map.h"
 
@@ -225,11 +225,9 @@ const ExternalTableInfo* BinlogDecoder::checked_external(const TableMap& map) {
 }
 
 void BinlogDecoder::retire_tables_in(const std::string& ddl) {
-  std::string text = ddl;
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string text = ascii_lower(ddl);
   for (auto& [key, versions] : versions_) {
-    std::string table = key.substr(key.find('.') + 1);
-    for (auto& c : table) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string table = ascii_lower(key.substr(key.find('.') + 1));
     // A mention is enough: a false match only costs one more information_schema lookup.
     if (versions.live.empty() || text.find(table) == std::string::npos) continue;
     for (auto& [sig, dec] : versions.live) retired_.push_back(std::move(dec));

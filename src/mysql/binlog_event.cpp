@@ -186,36 +186,33 @@ RotateEvent parse_rotate(Bytes body, const FormatDescription& fde) {
 }
 
 namespace {
-QueryEvent parse_query_head(ByteReader& r, const FormatDescription& fde, size_t& db_len) {
+// Everything of a QUERY_EVENT but the statement text, which the plain and the compressed event store differently.
+QueryEvent parse_query_head(ByteReader& r, const FormatDescription& fde) {
   QueryEvent q;
   q.thread_id = r.u32le("query thread_id");
   q.exec_time = r.u32le("query exec_time");
-  db_len = r.u8("query db_len");
+  size_t db_len = r.u8("query db_len");
   q.error_code = r.u16le("query error_code");
   uint16_t status_len = r.u16le("query status_vars_len");
   uint8_t ph = fde.post_header(QUERY_EVENT);
   if (ph > 13) r.skip(ph - 13, "query post-header");
   r.skip(status_len, "query status vars");
+  q.db.assign(r.str(db_len, "query db"));
+  r.skip(1, "query db NUL");
   return q;
 }
 }  // namespace
 
 QueryEvent parse_query(Bytes body, const FormatDescription& fde) {
   ByteReader r(body);
-  size_t db_len = 0;
-  QueryEvent q = parse_query_head(r, fde, db_len);
-  q.db.assign(r.str(db_len, "query db"));
-  r.skip(1, "query db NUL");
+  QueryEvent q = parse_query_head(r, fde);
   q.query.assign(r.str(r.remaining(), "query text"));
   return q;
 }
 
 QueryEvent parse_query_compressed(Bytes body, const FormatDescription& fde) {
   ByteReader r(body);
-  size_t db_len = 0;
-  QueryEvent q = parse_query_head(r, fde, db_len);
-  q.db.assign(r.str(db_len, "query db"));
-  r.skip(1, "query db NUL");
+  QueryEvent q = parse_query_head(r, fde);
   q.query = maria_uncompress(r, "compressed query");
   return q;
 }

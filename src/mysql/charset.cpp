@@ -5,6 +5,7 @@
 
 #include <iconv.h>
 
+#include <cctype>
 #include <cerrno>
 #include <map>
 #include <memory>
@@ -170,6 +171,12 @@ void append_utf8(std::string& out, std::string_view raw, uint32_t collation, con
 std::string to_utf8(std::string_view raw, uint32_t collation, const char* what) {
   std::string out;
   append_utf8(out, raw, collation, what);
+  return out;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 

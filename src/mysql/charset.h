@@ -25,4 +25,7 @@ bool is_utf8_passthrough(uint32_t collation);
 void append_utf8(std::string& out, std::string_view raw, uint32_t collation, const char* what);
 std::string to_utf8(std::string_view raw, uint32_t collation, const char* what);
 
+// ASCII lower case, for the names and types information_schema spells in either case ("UTF8MB4", "INT").
+std::string ascii_lower(std::string_view s);
+
 }  // namespace cdc::mysql

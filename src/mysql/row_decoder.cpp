@@ -18,12 +18,6 @@ namespace cdc::mysql {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string join_csv(const std::vector<std::string>& v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
@@ -57,7 +51,7 @@ std::vector<std::string> parse_enum_members(std::string_view t) {
 }
 
 bool external_type_matches(const ColumnDef& d, std::string_view column_type) {
-  std::string t = lower(column_type.substr(0, column_type.find_first_of("( ")));
+  std::string t = ascii_lower(column_type.substr(0, column_type.find_first_of("( ")));
   auto any = [&](std::initializer_list<std::string_view> names) {
     return std::find(names.begin(), names.end(), t) != names.end();
   };
@@ -127,10 +121,10 @@ void RowDecoder::plan_column(size_t i, const ExternalColumnInfo* ext, const even
   namespace col = event::col;
   ColumnDef& d = map_.columns[i];
   std::string name = !d.name.empty() ? d.name : ext ? ext->name : "_" + std::to_string(i);
-  std::string ext_type = ext ? lower(ext->column_type) : std::string();
+  std::string ext_type = ext ? ascii_lower(ext->column_type) : std::string();
   if (ext && ext_type.find("unsigned") != std::string::npos) d.is_unsigned = true;
   uint32_t charset = d.charset;
-  if (!charset && ext && !ext->charset.empty()) charset = collation_of_charset(lower(ext->charset));
+  if (!charset && ext && !ext->charset.empty()) charset = collation_of_charset(ascii_lower(ext->charset));
   if (!charset && ext && ext->charset.empty() && is_character_type(d.type)) charset = kBinaryCollation;
   std::vector<std::string> members = d.members;
   if (members.empty() && ext) members = parse_enum_members(ext->column_type);

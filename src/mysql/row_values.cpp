@@ -5,6 +5,7 @@
 #include "mysql/charset.h"
 #include "mysql/json_binary.h"
 #include "mysql/row_decoder.h"
+#include "mysql/row_values.h"
 #include "mysql/types.h"
 
 namespace cdc::mysql {
@@ -12,19 +13,39 @@ namespace {
 
 std::string_view as_chars(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
-// Appends the value straight into the row arena (no temporary string) and points column i at it.
-template <class Fill>
-void set_built(event::Row& row, size_t i, event::Value::Kind kind, Fill fill) {
-  size_t off = row.arena.size();
-  fill(row.arena);
-  event::Value v;
-  v.kind = kind;
-  v.off = static_cast<uint32_t>(off);
-  v.len = static_cast<uint32_t>(row.arena.size() - off);
-  row.values[i] = v;
+}  // namespace
+
+int64_t datetime_value(int64_t epoch_micros, bool micros) {
+  if (micros) return epoch_micros;
+  return epoch_micros >= 0 ? epoch_micros / 1000 : (epoch_micros - 999) / 1000;
 }
 
-}  // namespace
+void set_timestamp(event::Row& row, size_t i, int64_t epoch_seconds, uint32_t micros, int fsp) {
+  if (epoch_seconds == 0 && micros == 0) return row.set_null(i);  // '0000-00-00 00:00:00'
+  set_built(row, i, event::Value::Kind::text,
+            [&](std::string& a) { types::append_iso_utc(a, epoch_seconds, micros, fsp); });
+}
+
+void set_geometry(event::Row& row, size_t i, uint32_t srid, std::string_view wkb) {
+  set_built(row, i, event::Value::Kind::raw_json, [&](std::string& a) {
+    a += "{\"wkb\":\"";
+    event::json::append_base64(a, wkb);
+    a += "\",\"srid\":" + std::to_string(srid) + "}";
+  });
+}
+
+void set_vector(event::Row& row, size_t i, std::string_view le_floats) {
+  set_built(row, i, event::Value::Kind::raw_json, [&](std::string& a) {
+    a.push_back('[');
+    for (size_t k = 0; k < le_floats.size() / 4; ++k) {
+      uint32_t bits = 0;  // assembled byte by byte: the element need not be aligned
+      for (int b = 3; b >= 0; --b) bits = bits << 8 | static_cast<uint8_t>(le_floats[k * 4 + static_cast<size_t>(b)]);
+      if (k) a.push_back(',');
+      event::json::append_float(a, std::bit_cast<float>(bits));
+    }
+    a.push_back(']');
+  });
+}
 
 void RowDecoder::decode_string(ByteReader& r, size_t i, event::Row& row, size_t len_bytes) const {
   size_t len = static_cast<size_t>(r.uintle(len_bytes, "string length"));
@@ -71,24 +92,11 @@ void RowDecoder::decode_blob_like(ByteReader& r, size_t i, event::Row& row) cons
       // MySQL geometry: 4-byte little-endian SRID, then standard WKB.
       ByteReader g(raw);
       uint32_t srid = g.u32le("geometry SRID");
-      Bytes wkb = g.rest();
-      return set_built(row, i, event::Value::Kind::raw_json, [&](std::string& a) {
-        a += "{\"wkb\":\"";
-        event::json::append_base64(a, as_chars(wkb));
-        a += "\",\"srid\":" + std::to_string(srid) + "}";
-      });
+      return set_geometry(row, i, srid, as_chars(g.rest()));
     }
     case Codec::vector: {
       if (raw.size() % 4) r.fail("vector", "length " + std::to_string(raw.size()) + " is not a multiple of 4");
-      ByteReader v(raw);
-      return set_built(row, i, event::Value::Kind::raw_json, [&](std::string& a) {
-        a.push_back('[');
-        for (size_t k = 0; k < raw.size() / 4; ++k) {
-          if (k) a.push_back(',');
-          event::json::append_float(a, std::bit_cast<float>(v.u32le("vector element")));
-        }
-        a.push_back(']');
-      });
+      return set_vector(row, i, as_chars(raw));
     }
     default: row.set_bytes(i, as_chars(raw));
   }
@@ -131,19 +139,12 @@ void RowDecoder::decode_temporal(ByteReader& r, size_t i, event::Row& row) const
       bool v2 = plans_[i].codec == Codec::datetime2;
       auto us = types::epoch_micros(v2 ? types::read_datetime2(r, d.fsp) : types::read_datetime_v1(r));
       if (!us) return row.set_null(i);  // zero date
-      bool micros = v2 && d.fsp > 3;
-      int64_t v = micros ? *us : (*us >= 0 ? *us / 1000 : (*us - 999) / 1000);
-      return row.set_int(i, v);
+      return row.set_int(i, datetime_value(*us, v2 && d.fsp > 3));
     }
     case Codec::timestamp2: case Codec::timestamp_v1: {
       bool v2 = plans_[i].codec == Codec::timestamp2;
       auto [secs, micros] = v2 ? types::read_timestamp2(r, d.fsp) : std::pair<uint32_t, uint32_t>{r.u32le("timestamp"), 0};
-      if (secs == 0 && micros == 0) return row.set_null(i);  // '0000-00-00 00:00:00'
-      int fsp = v2 ? d.fsp : 0;
-      // Init-captures, not [&]: clang before 16 cannot capture structured bindings.
-      return set_built(row, i, event::Value::Kind::text, [&, secs = secs, micros = micros](std::string& a) {
-        types::append_iso_utc(a, secs, micros, fsp);
-      });
+      return set_timestamp(row, i, secs, micros, v2 ? d.fsp : 0);
     }
     default: r.fail("row value", "internal: unhandled codec");
   }

@@ -15,6 +15,7 @@ typedef unsigned char uchar;
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "util/log.h"
 
@@ -63,6 +64,21 @@ std::optional<std::string> QueryResult::get(size_t row, std::string_view column)
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i] == column) return rows[row][i];
   return std::nullopt;
+}
+
+QueryResult take_query_result(MYSQL_RES* res) {
+  std::unique_ptr<MYSQL_RES, decltype(&mysql_free_result)> guard(res, &mysql_free_result);
+  QueryResult out;
+  unsigned n = mysql_num_fields(res);
+  MYSQL_FIELD* fields = mysql_fetch_fields(res);
+  for (unsigned i = 0; i < n; ++i) out.columns.emplace_back(fields[i].name);
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    unsigned long* lengths = mysql_fetch_lengths(res);
+    auto& values = out.rows.emplace_back();
+    for (unsigned i = 0; i < n; ++i)
+      values.emplace_back(row[i] ? std::optional<std::string>(std::string(row[i], lengths[i])) : std::nullopt);
+  }
+  return out;
 }
 
 BinlogConnection::BinlogConnection(ConnectOptions opts) : opts_(std::move(opts)) {}
@@ -115,31 +131,31 @@ void apply_connect_options(st_mysql* mysql, const ConnectOptions& opts) {
   if (!tls.key.empty()) mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, tls.key.c_str());
 }
 
-void BinlogConnection::connect() {
-  close();
-  mysql_ = mysql_init(nullptr);
-  if (!mysql_) throw Error(ExitCode::internal, "mysql_init: out of memory");
-  try {
-    apply_connect_options(mysql_, opts_);
-  } catch (...) {
-    close();
-    throw;
-  }
-  const char* host = opts_.socket.empty() ? opts_.host.c_str() : "localhost";
-  const char* db = opts_.database.empty() ? nullptr : opts_.database.c_str();
-  const char* socket = opts_.socket.empty() ? nullptr : opts_.socket.c_str();
-  if (!mysql_real_connect(mysql_, host, opts_.user.c_str(), opts_.password.c_str(), db, opts_.port, socket, 0)) {
-    fail("connecting to " + opts_.describe());
-  }
-  connected_once_ = true;
-  if (opts_.tls.mode != "disable" && tls_cipher().empty()) {
+st_mysql* open_connection(const ConnectOptions& opts, std::string_view purpose) {
+  MYSQL* mysql = mysql_init(nullptr);
+  if (!mysql) throw Error(ExitCode::internal, "mysql_init: out of memory");
+  std::unique_ptr<MYSQL, decltype(&mysql_close)> guard(mysql, &mysql_close);
+  apply_connect_options(mysql, opts);
+  const char* host = opts.socket.empty() ? opts.host.c_str() : "localhost";
+  const char* db = opts.database.empty() ? nullptr : opts.database.c_str();
+  const char* socket = opts.socket.empty() ? nullptr : opts.socket.c_str();
+  if (!mysql_real_connect(mysql, host, opts.user.c_str(), opts.password.c_str(), db, opts.port, socket, 0))
+    throw_mysql_error(mysql_errno(mysql), mysql_error(mysql), "connecting to " + opts.describe() + std::string(purpose));
+  const char* cipher = mysql_get_ssl_cipher(mysql);
+  if (opts.tls.mode != "disable" && (!cipher || !*cipher)) {
     // libmariadb 3.3 falls back to plain text when the server offers no TLS unless the host name is
     // verified, so "require" and "verify-ca" are enforced here.
-    close();
-    throw Error(ExitCode::config, "connecting to " + opts_.describe() + ": source.tls.mode is " + opts_.tls.mode +
+    throw Error(ExitCode::config, "connecting to " + opts.describe() + ": source.tls.mode is " + opts.tls.mode +
                                       " but the server does not offer TLS; configure ssl_cert/ssl_key on the "
                                       "server or set source.tls.mode: disable");
   }
+  return guard.release();
+}
+
+void BinlogConnection::connect() {
+  close();
+  mysql_ = open_connection(opts_, "");
+  connected_once_ = true;
   const char* tls_library = nullptr;
   mariadb_get_infov(mysql_, MARIADB_TLS_LIBRARY, &tls_library);
   openssl_ = tls_library && std::strncmp(tls_library, "OpenSSL", 7) == 0;
@@ -166,28 +182,12 @@ std::string BinlogConnection::tls_cipher() const {
 QueryResult BinlogConnection::query(const std::string& sql) {
   if (!mysql_) throw Error(ExitCode::internal, "query on a closed MySQL connection: " + sql);
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail("running \"" + sql + "\" on " + opts_.describe());
-  QueryResult out;
   MYSQL_RES* res = mysql_store_result(mysql_);
   if (!res) {
     if (mysql_field_count(mysql_) != 0) fail("reading the result of \"" + sql + "\"");
-    return out;
+    return {};
   }
-  unsigned n = mysql_num_fields(res);
-  MYSQL_FIELD* fields = mysql_fetch_fields(res);
-  for (unsigned i = 0; i < n; ++i) out.columns.emplace_back(fields[i].name);
-  while (MYSQL_ROW row = mysql_fetch_row(res)) {
-    unsigned long* lengths = mysql_fetch_lengths(res);
-    auto& values = out.rows.emplace_back();
-    for (unsigned i = 0; i < n; ++i) {
-      if (row[i]) {
-        values.emplace_back(std::string(row[i], lengths[i]));
-      } else {
-        values.emplace_back(std::nullopt);
-      }
-    }
-  }
-  mysql_free_result(res);
-  return out;
+  return take_query_result(res);
 }
 
 void BinlogConnection::execute(const std::string& sql) { query(sql); }

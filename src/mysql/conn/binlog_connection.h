@@ -17,6 +17,7 @@
 #include "mysql/conn/commands.h"
 
 struct st_mysql;
+struct st_mysql_res;
 
 namespace cdc::mysql {
 
@@ -70,6 +71,10 @@ struct QueryResult {
   std::optional<std::string> get(size_t row, std::string_view column) const;
 };
 
+// Copies every row of a stored result (mysql_store_result) into a QueryResult and frees `res`, also when
+// copying throws. Shared by every connection that runs queries.
+QueryResult take_query_result(st_mysql_res* res);
+
 struct DumpRequest {
   uint32_t server_id = 0;  // this replica's id; must be unique among the server's replicas
   // Start by file/pos when gtid_set is empty. MySQL: the set in text form (uuid:1-5,...) uses
@@ -88,6 +93,11 @@ struct DumpRequest {
 // connection to the source uses it, so they share one set of TLS rules. Throws ExitCode::config for a bad
 // tls mode or a verify mode without a CA.
 void apply_connect_options(st_mysql* mysql, const ConnectOptions& opts);
+
+// A new handle connected per `opts` (apply_connect_options, then the TLS check libmariadb leaves out);
+// the caller owns it (mysql_close). `purpose` ends the error context ("connecting to h:p<purpose>").
+// Throws like throw_mysql_error, or cdc::Error (config) when TLS is wanted but the server offers none.
+st_mysql* open_connection(const ConnectOptions& opts, std::string_view purpose);
 
 class BinlogConnection {
  public:

@@ -11,26 +11,7 @@
 namespace cdc::mysql::snapshot {
 
 SnapshotSession::SnapshotSession(ConnectOptions opts) : opts_(std::move(opts)) {
-  mysql_ = mysql_init(nullptr);
-  if (!mysql_) throw Error(ExitCode::internal, "mysql_init: out of memory");
-  try {
-    apply_connect_options(mysql_, opts_);
-  } catch (...) {
-    mysql_close(mysql_);
-    throw;
-  }
-  const char* host = opts_.socket.empty() ? opts_.host.c_str() : "localhost";
-  const char* db = opts_.database.empty() ? nullptr : opts_.database.c_str();
-  const char* socket = opts_.socket.empty() ? nullptr : opts_.socket.c_str();
-  if (!mysql_real_connect(mysql_, host, opts_.user.c_str(), opts_.password.c_str(), db, opts_.port, socket, 0))
-    fail("connecting to " + opts_.describe() + " for the snapshot");
-  if (opts_.tls.mode != "disable" && !mysql_get_ssl_cipher(mysql_)) {
-    mysql_close(mysql_);
-    mysql_ = nullptr;
-    throw Error(ExitCode::config, "connecting to " + opts_.describe() + ": source.tls.mode is " + opts_.tls.mode +
-                                      " but the server does not offer TLS; configure ssl_cert/ssl_key on the "
-                                      "server or set source.tls.mode: disable");
-  }
+  mysql_ = open_connection(opts_, " for the snapshot");
   std::string version = mysql_get_server_info(mysql_);
   flavor_ = version.find("MariaDB") != std::string::npos ? Flavor::mariadb : Flavor::mysql;
   version_id_ = static_cast<unsigned>(mysql_get_server_version(mysql_));
@@ -63,23 +44,12 @@ unsigned SnapshotSession::try_execute(const std::string& sql, std::string& messa
 QueryResult SnapshotSession::query(const std::string& sql) {
   std::string during = "snapshot: running \"" + sql + "\"";
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(during);
-  QueryResult out;
   MYSQL_RES* res = mysql_store_result(mysql_);
   if (!res) {
     if (mysql_field_count(mysql_) != 0) fail(during);
-    return out;
+    return {};
   }
-  std::unique_ptr<MYSQL_RES, decltype(&mysql_free_result)> guard(res, &mysql_free_result);
-  unsigned n = mysql_num_fields(res);
-  MYSQL_FIELD* fields = mysql_fetch_fields(res);
-  for (unsigned i = 0; i < n; ++i) out.columns.emplace_back(fields[i].name);
-  while (MYSQL_ROW row = mysql_fetch_row(res)) {
-    unsigned long* lengths = mysql_fetch_lengths(res);
-    auto& values = out.rows.emplace_back();
-    for (unsigned i = 0; i < n; ++i)
-      values.emplace_back(row[i] ? std::optional<std::string>(std::string(row[i], lengths[i])) : std::nullopt);
-  }
-  return out;
+  return take_query_result(res);
 }
 
 void SnapshotSession::stream(const std::string& sql, const RowFn& on_row) {

@@ -5,23 +5,17 @@
 
 #include <simdjson.h>
 
-#include <bit>
 #include <charconv>
 #include <limits>
 
 #include "event/json_append.h"
 #include "mysql/charset.h"
+#include "mysql/row_values.h"
 #include "mysql/types.h"
 #include "util/error.h"
 
 namespace cdc::mysql::snapshot {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // information_schema DATA_TYPE -> the column type a TABLE_MAP carries (its "real" type).
 std::optional<uint8_t> binlog_type(std::string_view data_type) {
@@ -89,18 +83,6 @@ bool parse_time(std::string_view s, int64_t& micros) {
   return true;
 }
 
-// Appends `v` straight into the row arena and points column i at it (no temporary string).
-template <class Fill>
-void set_built(event::Row& row, size_t i, event::Value::Kind kind, Fill fill) {
-  size_t off = row.arena.size();
-  fill(row.arena);
-  event::Value v;
-  v.kind = kind;
-  v.off = static_cast<uint32_t>(off);
-  v.len = static_cast<uint32_t>(row.arena.size() - off);
-  row.values[i] = v;
-}
-
 void append_compact(std::string& out, simdjson::dom::element e) {
   using T = simdjson::dom::element_type;
   switch (e.type()) {
@@ -158,7 +140,7 @@ TableMap table_map_of(const InfoTable& t) {
   m.has_primary_key_metadata = true;
   m.primary_key = t.primary_key;
   for (const InfoColumn& c : t.columns) {
-    auto type = binlog_type(lower(c.data_type));
+    auto type = binlog_type(ascii_lower(c.data_type));
     if (!type)
       throw Error(ExitCode::source_unusable, "snapshot of " + t.db + "." + t.table + ": column " + c.name +
                                                  " has type " + c.column_type +
@@ -167,11 +149,11 @@ TableMap table_map_of(const InfoTable& t) {
     d.type = d.binlog_type = *type;
     d.name = c.name;
     d.nullable = c.nullable;
-    std::string ct = lower(c.column_type);
+    std::string ct = ascii_lower(c.column_type);
     d.is_unsigned = is_numeric_type(d.type) && ct.find("unsigned") != std::string::npos;
     if (is_character_type(d.type) || d.type == T_ENUM || d.type == T_SET) {
       // Only "binary or not" matters here: the text protocol already delivers character data as UTF-8.
-      uint32_t coll = c.charset.empty() ? kBinaryCollation : collation_of_charset(lower(c.charset));
+      uint32_t coll = c.charset.empty() ? kBinaryCollation : collation_of_charset(ascii_lower(c.charset));
       d.charset = coll ? coll : collation_of_charset("utf8mb4");
     }
     if (d.type == T_ENUM || d.type == T_SET) d.members = parse_enum_members(c.column_type);
@@ -280,15 +262,11 @@ void TextRowConverter::convert_temporal(size_t i, std::string_view text, event::
   }
   auto us = types::epoch_micros(t);
   if (!us) return row.set_null(i);
-  if (d.type == T_DATETIME2) {
-    int64_t v = d.fsp > 3 ? *us : (*us >= 0 ? *us / 1000 : (*us - 999) / 1000);
-    return row.set_int(i, v);
-  }
+  if (d.type == T_DATETIME2) return row.set_int(i, datetime_value(*us, d.fsp > 3));
   // TIMESTAMP: the session runs with time_zone '+00:00', so the text is already UTC.
   int64_t secs = *us >= 0 ? *us / 1'000'000 : (*us - 999'999) / 1'000'000;
   auto micros = static_cast<uint32_t>(*us - secs * 1'000'000);
-  if (secs == 0 && micros == 0) return row.set_null(i);
-  set_built(row, i, event::Value::Kind::text, [&](std::string& a) { types::append_iso_utc(a, secs, micros, d.fsp); });
+  set_timestamp(row, i, secs, micros, d.fsp);
 }
 
 void TextRowConverter::convert_blob_like(size_t i, std::string_view text, event::Row& row) const {
@@ -308,24 +286,11 @@ void TextRowConverter::convert_blob_like(size_t i, std::string_view text, event:
       if (text.size() < 4) fail(i, text, "is too short for a geometry");
       uint32_t srid = 0;
       for (int b = 3; b >= 0; --b) srid = srid << 8 | static_cast<uint8_t>(text[static_cast<size_t>(b)]);
-      return set_built(row, i, event::Value::Kind::raw_json, [&](std::string& a) {
-        a += "{\"wkb\":\"";
-        event::json::append_base64(a, text.substr(4));
-        a += "\",\"srid\":" + std::to_string(srid) + "}";
-      });
+      return set_geometry(row, i, srid, text.substr(4));
     }
     case T_VECTOR: {
       if (text.size() % 4) fail(i, text, "is not a whole number of floats");
-      return set_built(row, i, event::Value::Kind::raw_json, [&](std::string& a) {
-        a.push_back('[');
-        for (size_t k = 0; k < text.size() / 4; ++k) {
-          uint32_t bits = 0;
-          for (int b = 3; b >= 0; --b) bits = bits << 8 | static_cast<uint8_t>(text[k * 4 + static_cast<size_t>(b)]);
-          if (k) a.push_back(',');
-          event::json::append_float(a, std::bit_cast<float>(bits));
-        }
-        a.push_back(']');
-      });
+      return set_vector(row, i, text);
     }
     default: break;
   }

@@ -2,21 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
+#include "mysql/charset.h"
 
 namespace cdc::mysql {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 // MariaDB's JSON is LONGTEXT plus a CHECK (json_valid(`col`)) constraint, which is the only trace of it.
 bool has_json_check(const QueryResult& checks, const std::string& column) {
-  std::string needle = "json_valid(`" + lower(column) + "`)";
+  std::string needle = "json_valid(`" + ascii_lower(column) + "`)";
   for (size_t r = 0; r < checks.rows.size(); ++r)
-    if (lower(checks.get(r, "c").value_or("")).find(needle) != std::string::npos) return true;
+    if (ascii_lower(checks.get(r, "c").value_or("")).find(needle) != std::string::npos) return true;
   return false;
 }
 
@@ -57,7 +52,7 @@ ExternalTableInfo ColumnCatalog::fetch(const std::string& db, const std::string&
     c.charset = cols.get(r, "cs").value_or("");
     // PRI also marks the UNIQUE NOT NULL key that stands in for a missing primary key, as the binlog does.
     c.primary_key = cols.get(r, "k").value_or("") == "PRI";
-    c.json = lower(cols.get(r, "dt").value_or("")) == "json" || has_json_check(checks, c.name);
+    c.json = ascii_lower(cols.get(r, "dt").value_or("")) == "json" || has_json_check(checks, c.name);
     info.columns.push_back(std::move(c));
   }
   return info;
