@@ -48,7 +48,10 @@ bool same_columns(const event::TableSchema& a, const event::TableSchema& b) {
 
 }  // namespace
 
-PgDecoder::PgDecoder(DecoderOptions opts, Catalog& catalog) : opts_(std::move(opts)), catalog_(catalog) {}
+PgDecoder::PgDecoder(DecoderOptions opts, Catalog& catalog) : opts_(std::move(opts)), catalog_(catalog) {
+  if (!opts_.spool) own_spool_ = std::make_unique<MemoryStreamSpool>();
+  spool_ = opts_.spool ? opts_.spool : own_spool_.get();
+}
 
 const event::TableSchema* PgDecoder::table(Oid relid) const {
   const RelationState* rs = captured(relid);
@@ -98,7 +101,10 @@ void PgDecoder::dispatch(Lsn lsn, const Message& m, event::EventSink& out) {
     if (in_tx_) throw DecodeError("Stream Start inside a transaction");
     in_stream_ = true;
     stream_xid_ = ss->xid;
-    streamed_[ss->xid];
+    if (ss->first_segment) {  // the transaction starts (over): nothing stored for it may stay
+      spool_->discard(ss->xid);
+      aborted_subxacts_.erase(ss->xid);
+    }
   } else if (std::holds_alternative<StreamStop>(m)) {
     if (!in_stream_) throw DecodeError("Stream Stop without Stream Start");
     in_stream_ = false;
@@ -168,10 +174,35 @@ void PgDecoder::on_relation(const Relation& r) {
     }
     schema->key.push_back(static_cast<uint32_t>(it - r.columns.begin()));
   }
-  if (rs.schema && same_columns(*rs.schema, *schema)) return;  // resent unchanged (new session, invalidation)
-  schema->version = rs.schema ? rs.schema->version + 1 : 1;
-  schemas_.push_back(std::move(schema));
-  rs.schema = schemas_.back().get();
+  // Resent unchanged (new session, invalidation, replica identity change): the schema stays.
+  if (!rs.schema || !same_columns(*rs.schema, *schema)) {
+    schema->version = rs.schema ? rs.schema->version + 1 : 1;
+    schemas_.push_back(std::move(schema));
+    rs.schema = schemas_.back().get();
+    rs.keyless = nullptr;
+  }
+  std::vector<std::string> missing;  // primary-key columns outside the replica identity index
+  if (r.replica_identity == ReplicaIdentity::index)
+    for (uint32_t k : rs.schema->key)
+      if (!r.columns[k].key) missing.push_back(r.columns[k].name);
+  if (missing.empty()) {
+    rs.keyless = nullptr;
+    return;
+  }
+  if (!rs.keyless) {
+    auto keyless = std::make_unique<event::TableSchema>(*rs.schema);
+    keyless->key.clear();
+    schemas_.push_back(std::move(keyless));
+    rs.keyless = schemas_.back().get();
+  }
+  if (opts_.on_warning) {
+    std::string cols;
+    for (const auto& c : missing) cols += (cols.empty() ? "" : ", ") + c;
+    std::string table = r.ns + "." + r.name;
+    opts_.on_warning("table " + table + ": its replica identity leaves primary-key column(s) " + cols +
+                     " out of the old row, so its deletes are published with a null Kafka key and no tombstone; "
+                     "fix: ALTER TABLE " + table + " REPLICA IDENTITY DEFAULT (or FULL)");
+  }
 }
 
 const PgDecoder::RelationState* PgDecoder::captured(Oid relid) const {
@@ -290,6 +321,7 @@ void PgDecoder::on_delete(Lsn lsn, const Delete& m, event::EventSink& out) {
   const RelationState* rs = change_relation(m.relation);
   if (!rs) return;  // not captured
   event::ChangeEvent& ev = start_event(event::Op::del, *rs, lsn);
+  if (rs->keyless) ev.table = rs->keyless;  // the old row lacks the key: a null key, never a made-up one
   fill_row(*rs, m.old_tuple, nullptr, ev.before);
   ev.has_before = true;
   out.change(ev);
@@ -318,45 +350,38 @@ void PgDecoder::stream_store(Lsn lsn, std::span<const uint8_t> payload, const Me
   if (std::holds_alternative<Begin>(m) || std::holds_alternative<Commit>(m) || std::holds_alternative<StreamStart>(m) ||
       std::holds_alternative<StreamCommit>(m) || std::holds_alternative<StreamAbort>(m))
     throw DecodeError(std::string(message_name(m)) + " inside a stream block");
-  StreamedTx& tx = streamed_[stream_xid_];
-  if (auto sub = subxact_of(m)) {
-    auto seen = std::find_if(tx.first_index.begin(), tx.first_index.end(), [&](const auto& p) { return p.first == *sub; });
-    if (seen == tx.first_index.end()) tx.first_index.emplace_back(*sub, tx.messages.size());
-  }
-  tx.messages.emplace_back(lsn, std::vector<uint8_t>(payload.begin(), payload.end()));
+  spool_->append(stream_xid_, subxact_of(m).value_or(stream_xid_), lsn, payload);
 }
 
 void PgDecoder::stream_commit(const StreamCommit& c, event::EventSink& out) {
   if (in_tx_ || in_stream_) throw DecodeError("Stream Commit inside a transaction");
-  auto node = streamed_.extract(c.xid);
+  std::vector<Xid> aborted;
+  if (auto node = aborted_subxacts_.extract(c.xid)) aborted = std::move(node.mapped());
   on_begin(c.xid, c.commit_lsn, c.commit_time);
-  if (node) {
-    for (const auto& [lsn, bytes] : node.mapped().messages) {
-      try {
-        dispatch(lsn, decode_message(bytes, DecodeOptions{true, opts_.proto_version}), out);
-      } catch (const DecodeError& e) {
-        rethrow_at(lsn, e);
-      }
+  // The stored messages go through the normal path, as if between Begin and Commit. Changes of aborted
+  // subtransactions are skipped; their Relation and Type messages still apply, because pgoutput sends a
+  // relation's description once per streamed transaction, whichever subtransaction first touched it.
+  spool_->replay(c.xid, [&](Xid sub, Lsn lsn, std::span<const uint8_t> bytes) {
+    const bool describes = !bytes.empty() && (bytes[0] == 'R' || bytes[0] == 'Y');
+    if (!describes && std::find(aborted.begin(), aborted.end(), sub) != aborted.end()) return;
+    try {
+      dispatch(lsn, decode_message(bytes, DecodeOptions{true, opts_.proto_version}), out);
+    } catch (const DecodeError& e) {
+      rethrow_at(lsn, e);
     }
-  }
+  });
   on_commit(c.end_lsn, out);
 }
 
 void PgDecoder::stream_abort(const StreamAbort& a) {
-  auto it = streamed_.find(a.xid);
-  if (it == streamed_.end()) return;
   if (a.subxact_xid == a.xid) {
-    streamed_.erase(it);
+    spool_->discard(a.xid);
+    aborted_subxacts_.erase(a.xid);
     return;
   }
-  // A subtransaction abort discards its changes and everything after its first one (nested subtransactions
-  // abort with it), as PostgreSQL's own apply worker truncates its spool file.
-  StreamedTx& tx = it->second;
-  auto sub = std::find_if(tx.first_index.begin(), tx.first_index.end(), [&](const auto& p) { return p.first == a.subxact_xid; });
-  if (sub == tx.first_index.end()) return;
-  size_t cut = sub->second;
-  tx.messages.resize(cut);
-  std::erase_if(tx.first_index, [cut](const auto& p) { return p.second >= cut; });
+  // pgoutput sends one Stream Abort per aborted subtransaction that has changes, its committed children
+  // included (ROLLBACK TO SAVEPOINT aborts them with it), so recording each one is enough.
+  aborted_subxacts_[a.xid].push_back(a.subxact_xid);
 }
 
 }  // namespace cdc::pg

@@ -5,7 +5,6 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -16,6 +15,7 @@
 #include "event/change_event.h"
 #include "event/options.h"
 #include "event/source.h"
+#include "postgres/pg_stream_spool.h"
 #include "postgres/pg_types.h"
 #include "postgres/pgoutput.h"
 
@@ -42,7 +42,12 @@ struct DecoderOptions {
   std::function<bool(const std::string& ns, const std::string& table)> capture;
   // Called once per column whose type is unknown (mapped to string) each time its relation is (re)defined.
   std::function<void(const std::string& table, const std::string& column, Oid type)> on_unknown_type;
+  // Called with a warning about a relation's definition each time the relation is (re)defined.
+  std::function<void(const std::string& message)> on_warning;
   int proto_version = 1;
+  // Holds the messages of streamed transactions until their Stream Commit (protocol v2); must outlive the
+  // decoder. Null = an in-memory spool of the decoder's own.
+  StreamSpool* spool = nullptr;
 };
 
 class PgDecoder {
@@ -64,11 +69,10 @@ class PgDecoder {
     Relation rel;
     bool captured = false;
     const event::TableSchema* schema = nullptr;  // owned by schemas_
+    // The schema without its key, for deletes when the replica identity (USING INDEX) leaves primary-key
+    // columns out of the old image: the key is unknown then, so it is null. Null when the identity covers it.
+    const event::TableSchema* keyless = nullptr;
     std::vector<PgColumnType> types;
-  };
-  struct StreamedTx {
-    std::vector<std::pair<Lsn, std::vector<uint8_t>>> messages;
-    std::vector<std::pair<Xid, size_t>> first_index;  // subtransaction -> index of its first message
   };
 
   void dispatch(Lsn lsn, const Message& m, event::EventSink& out);
@@ -106,9 +110,12 @@ class PgDecoder {
   uint64_t tx_event_index_ = 0;  // for the change id
   std::optional<Lsn> last_commit_lsn_;
 
+  std::unique_ptr<StreamSpool> own_spool_;  // when the options bring none
+  StreamSpool* spool_ = nullptr;
   bool in_stream_ = false;
   Xid stream_xid_ = 0;
-  std::map<Xid, StreamedTx> streamed_;
+  // Aborted subtransactions of streamed transactions not yet committed or aborted (top xid -> subxids).
+  std::unordered_map<Xid, std::vector<Xid>> aborted_subxacts_;
 
   event::ChangeEvent ev_;  // reused for every event: its rows keep their buffers
 };

@@ -1,5 +1,7 @@
 // One very large transaction streams through with the agent's memory bounded by the Kafka queue
-// limits, not by the transaction: the peak RSS (VmHWM) is reported and checked. Rows default to
+// limits, not by the transaction: the peak RSS (VmHWM) is reported and checked. The agent's walsender
+// runs with logical_decoding_work_mem = 64kB (PGOPTIONS), so the transaction arrives while in progress
+// (protocol v2 streaming), waits in a spill file and is replayed at its commit. Rows default to
 // 200000 for CI; CDC_TEST_PG_BIG_ROWS=1000000 runs the full-size case. Delivery is proven by the slot:
 // confirmed_flush_lsn passes the transaction only once Kafka confirmed every row (the dev Kafka keeps
 // too little to read a million rows back).
@@ -18,6 +20,7 @@ class PgSourceLargeTransaction : public PgSourceTest {};
 TEST_F(PgSourceLargeTransaction, PeakRssStaysBounded) {
   const char* env_rows = std::getenv("CDC_TEST_PG_BIG_ROWS");
   const long rows = env_rows ? std::atol(env_rows) : 200000;
+  ::setenv("PGOPTIONS", "-c logical_decoding_work_mem=64kB", 1);  // for the agent's walsender
   // A private Kafka: hundreds of MB through the shared one would slow every test running beside this one.
   cdc::test::DevKafka kafka;
   use_bootstrap(kafka.bootstrap());
@@ -42,6 +45,8 @@ TEST_F(PgSourceLargeTransaction, PeakRssStaysBounded) {
   // The Kafka queue holds at most 64 MiB of messages (queue.buffering.max.kbytes); a leak per row or a
   // buffered transaction would show as hundreds of MiB at these sizes.
   EXPECT_LT(peak_kb, 256 * 1024);
+  // It streamed: the replay of its spill file is logged with the transaction's size.
+  EXPECT_NE(agent().log().find("committed: replaying"), std::string::npos) << agent().log();
   EXPECT_EQ(agent().terminate(), 0);
 }
 

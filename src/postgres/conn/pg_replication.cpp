@@ -63,6 +63,7 @@ void PgReplicationConnection::start_replication(const StartOptions& o) {
                     " (proto_version '" + std::to_string(o.proto_version) +
                     "', publication_names " + conn_.quote_literal(conn_.quote_ident(o.publication));
   if (o.messages && server_version() >= 140000) sql += ", messages 'true'";
+  if (o.streaming) sql += ", streaming 'on'";
   sql += ")";
   slot_ = o.slot;
   PgResult r = conn_.exec_unchecked(sql);

@@ -55,6 +55,9 @@ struct StartOptions {
   std::string publication;
   int proto_version = 1;
   bool messages = true;  // pgoutput 'M' messages (PostgreSQL 14+; ignored before)
+  // streaming 'on' (protocol v2, PostgreSQL 14+): large in-progress transactions arrive in Stream Start ..
+  // Stream Stop blocks before their commit.
+  bool streaming = false;
 };
 
 // One CopyData payload ('w' XLogData or 'k' keepalive), owned until destroyed.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 #include <variant>
 
@@ -175,13 +176,25 @@ void PgSource::connect() {
 
   PgConnParams repl_params = params_;
   repl_params.options = kReplicationSessionOptions;
+  // Explicit options hide libpq's PGOPTIONS: the operator's settings for the walsender (for example
+  // -c logical_decoding_work_mem=…, which decides when transactions stream) go after ours.
+  if (const char* extra = std::getenv("PGOPTIONS"); extra && *extra) repl_params.options += std::string(" ") + extra;
   repl_ = std::make_unique<PgReplicationConnection>(repl_params);
   ensure_slot_for_start();
   if (!snapshot_pending_ && !finished_) begin_streaming();
 }
 
 void PgSource::begin_streaming() {
+  // Protocol v2 with streaming (PostgreSQL 14+): a transaction larger than the walsender's
+  // logical_decoding_work_mem arrives while in progress, and waits in spill files until its commit instead
+  // of in the server's pg_replslot. Older servers decode a transaction only once it committed (v1).
+  const int proto = repl_->server_version() >= 140000 ? 2 : 1;
   catalog_ = std::make_unique<SqlCatalog>(*sql_);
+  decoder_.reset();
+  // A new spool deletes the previous session's files: the server streams those transactions again.
+  // A replay can outlast wal_sender_timeout, so it keeps the status updates going.
+  spool_ = std::make_unique<FileStreamSpool>(std::filesystem::path(cfg_.state.dir) / kStreamSpillDir,
+                                             [this] { maybe_send_status(false); });
   DecoderOptions d;
   d.database = cfg_.source.database;
   d.envelope = cfg_.envelope;
@@ -190,7 +203,9 @@ void PgSource::begin_streaming() {
     spdlog::warn("column {}.{} has type OID {}, which the agent does not know: its values are sent as strings",
                  table, column, type);
   };
-  d.proto_version = 1;
+  d.on_warning = [](const std::string& w) { spdlog::warn("{}", w); };
+  d.proto_version = proto;
+  d.spool = spool_.get();
   // A fresh decoder per session: the server resends every Relation message, and a transaction cut off
   // by the disconnect starts over from its Begin.
   decoder_ = std::make_unique<PgDecoder>(std::move(d), *catalog_);
@@ -201,12 +216,14 @@ void PgSource::begin_streaming() {
   // takes the larger of the two).
   so.start_lsn = streamed_before_ ? acked_ : 0;
   so.publication = cfg_.source.postgres.publication;
-  so.proto_version = 1;
+  so.proto_version = proto;
+  so.streaming = proto >= 2;
   start_streaming(*repl_, so);
   streamed_before_ = true;
   maybe_send_status(true);
-  spdlog::info("streaming slot {} (publication {}) of PostgreSQL {} {} from {}", so.slot, so.publication,
-               params_.describe(), format_server_version(repl_->server_version()), format_lsn(acked_));
+  spdlog::info("streaming slot {} (publication {}) of PostgreSQL {} {} from {} (pgoutput protocol {}{})", so.slot,
+               so.publication, params_.describe(), format_server_version(repl_->server_version()), format_lsn(acked_),
+               proto, so.streaming ? ", large transactions streamed" : "");
 }
 
 void PgSource::start() {
@@ -221,6 +238,7 @@ void PgSource::reconnect_with_backoff(const std::string& why) {
   spdlog::warn("PostgreSQL connection lost ({}); reconnecting, resuming from {}", why, format_lsn(acked_));
   repl_.reset();
   decoder_.reset();
+  spool_.reset();
   catalog_.reset();
   sql_.reset();
   auto deadline = Clock::now() + kReconnectBudget;
@@ -265,8 +283,8 @@ void PgSource::poll(event::EventSink& out, int timeout_ms) {
       if (left <= 0) break;
       std::optional<CopyData> cd = repl_->read(static_cast<int>(left));
       if (!cd) break;
-      // Protocol v1 sends one row per XLogData, so a status update can go out between any two rows,
-      // however slowly a Kafka queue under backpressure lets them through.
+      // One row per XLogData, so a status update can go out between any two rows, however slowly a Kafka
+      // queue under backpressure lets them through; the replay of a streamed transaction sends its own.
       handle(*cd, out);
     }
   } catch (const PgRetriableError& e) {

@@ -17,6 +17,7 @@
 #include "postgres/conn/pg_replication.h"
 #include "postgres/conn/pg_slot.h"
 #include "postgres/pg_decoder.h"
+#include "postgres/source/pg_spill_file.h"
 
 namespace cdc::pg {
 
@@ -27,6 +28,9 @@ inline constexpr const char* kReplicationSessionOptions =
 
 // The prefix of the heartbeat logical messages (pg_logical_emit_message); the decoder publishes none.
 inline constexpr const char* kHeartbeatPrefix = "cdc-agent-heartbeat";
+
+// Under state.dir: the spill files of streamed in-progress transactions (protocol v2).
+inline constexpr const char* kStreamSpillDir = "pg-stream";
 
 // PgDecoder's catalog over a normal SQL connection. Table facts are read again each time the decoder
 // asks, which it does when a Relation message (re)defines the relation: after DDL, and once per session.
@@ -86,6 +90,7 @@ class PgSource final : public event::Source {
   std::unique_ptr<PgConnection> sql_;
   std::unique_ptr<PgReplicationConnection> repl_;
   std::unique_ptr<SqlCatalog> catalog_;
+  std::unique_ptr<FileStreamSpool> spool_;  // outlives decoder_, which writes to it
   std::unique_ptr<PgDecoder> decoder_;
   bool streamed_before_ = false;  // a later connect must find the slot: a vanished slot means lost changes
   Lsn acked_ = 0;

@@ -265,5 +265,112 @@ TEST_F(PgDecoderEvents, AbortedStreamedTransactionPublishesNothing) {
   EXPECT_EQ(sink.commits, (std::vector<uint64_t>{0x30}));
 }
 
+// REPLICA IDENTITY USING INDEX on another unique index: a delete's old row holds the index columns only,
+// so its Kafka key is null (never a primary key made of defaults) and a warning names the fix.
+TEST_F(PgDecoderEvents, IdentityIndexWithoutPrimaryKeyGivesDeletesANullKey) {
+  std::vector<std::string> warnings;
+  make({.on_warning = [&](const std::string& w) { warnings.push_back(w); }});
+  Bytes r;
+  r.ch('R').u32(kOrders).str("shop").str("orders").ch('i').u16(3);
+  r.u8(0).str("id").u32(23).u32(0xffffffff);
+  r.u8(1).str("note").u32(25).u32(0xffffffff);  // the identity index
+  r.u8(0).str("qty").u32(21).u32(0xffffffff);
+  feed(1, r);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("shop.orders"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("REPLICA IDENTITY DEFAULT"), std::string::npos) << warnings[0];
+  feed(0x10, begin(0x40, 5));
+  feed(0x11, Bytes().ch('I').u32(kOrders).ch('N').u16(3).text("7").text("a").text("1"));
+  feed(0x12, Bytes().ch('D').u32(kOrders).ch('K').u16(3).null().text("a").null());
+  feed(0x40, commit(0x40, 0x41));
+  ASSERT_EQ(sink.events.size(), 2u);
+  ASSERT_NE(sink.events[0].schema, nullptr);
+  EXPECT_EQ(sink.events[0].schema->key, (std::vector<uint32_t>{0}));  // inserts keep the primary key
+  EXPECT_TRUE(sink.events[1].schema->key.empty());
+  EXPECT_EQ(sink.events[1].schema->columns.size(), 3u);
+
+  // Back to DEFAULT: the same columns, the primary key again for deletes, no warning.
+  feed(0x50, relation(kOrders, "orders", 'd'));
+  EXPECT_EQ(warnings.size(), 1u);
+  feed(0x51, begin(0x60, 6));
+  feed(0x52, Bytes().ch('D').u32(kOrders).ch('K').u16(3).text("7").null().null());
+  feed(0x60, commit(0x60, 0x61));
+  ASSERT_EQ(sink.events.size(), 3u);
+  EXPECT_EQ(sink.events[2].schema->key, (std::vector<uint32_t>{0}));
+}
+
+// ROLLBACK TO SAVEPOINT a, where a's child savepoint b was released into it: pgoutput sends one Stream
+// Abort per subtransaction (b, then a). The Relation message came inside b, and still describes the
+// relation for the changes after the rollback.
+TEST_F(PgDecoderEvents, NestedSubtransactionAbortKeepsItsRelationMessage) {
+  make({.proto_version = 2});
+  Bytes r = relation(kOrders, "orders", 'd');
+  Bytes streamed_rel;  // tagged with subtransaction 702
+  streamed_rel.ch('R').u32(702).raw(std::string_view(reinterpret_cast<const char*>(r.vec().data()) + 1, r.vec().size() - 1));
+  auto insert = [](uint32_t sub, std::string_view id) {
+    return Bytes().ch('I').u32(sub).u32(kOrders).ch('N').u16(3).text(id).null().text("1");
+  };
+  feed(0x10, Bytes().ch('S').u32(700).u8(1));
+  feed(0x11, streamed_rel);
+  feed(0x12, insert(702, "1"));  // savepoint b
+  feed(0x13, insert(701, "2"));  // back in savepoint a after RELEASE b
+  feed(0x14, Bytes().ch('E'));
+  feed(0x15, Bytes().ch('A').u32(700).u32(702));
+  feed(0x16, Bytes().ch('A').u32(700).u32(701));
+  feed(0x17, Bytes().ch('S').u32(700).u8(0));
+  feed(0x18, insert(700, "3"));
+  feed(0x19, insert(703, "4"));  // a later savepoint, kept
+  feed(0x1a, Bytes().ch('E'));
+  // A small transaction commits while the large one is still open: it is published at once.
+  feed(0x1b, begin(0x1d, 800));
+  feed(0x1b, r);  // pgoutput describes the relation again outside the streamed transaction
+  feed(0x1c, Bytes().ch('I').u32(kOrders).ch('N').u16(3).text("9").null().text("1"));
+  feed(0x1d, commit(0x1d, 0x1e));
+  ASSERT_EQ(sink.events.size(), 1u);
+  EXPECT_EQ(sink.events[0].after, "9|null|1");
+  feed(0x30, Bytes().ch('c').u32(700).u8(0).u64(0x20).u64(0x30).u64(7));
+  ASSERT_EQ(sink.events.size(), 3u);
+  EXPECT_EQ(sink.events[1].after, "3|null|1");
+  EXPECT_EQ(sink.events[2].after, "4|null|1");
+  EXPECT_EQ(sink.events[2].source.tx_id, 700);  // the top-level transaction
+  EXPECT_EQ(sink.commits, (std::vector<uint64_t>{0x1e, 0x30}));
+}
+
+TEST_F(PgDecoderEvents, FirstSegmentAgainStartsTheStreamedTransactionOver) {
+  make({.proto_version = 2});
+  feed(1, relation(kOrders, "orders", 'd'));
+  auto insert = [](std::string_view id) {
+    return Bytes().ch('I').u32(900).u32(kOrders).ch('N').u16(3).text(id).null().text("1");
+  };
+  feed(0x10, Bytes().ch('S').u32(900).u8(1));
+  feed(0x11, insert("1"));
+  feed(0x12, Bytes().ch('E'));
+  feed(0x13, Bytes().ch('A').u32(900).u32(901));
+  feed(0x20, Bytes().ch('S').u32(900).u8(1));  // streamed again from its start
+  feed(0x21, insert("1"));
+  feed(0x22, Bytes().ch('E'));
+  feed(0x30, Bytes().ch('c').u32(900).u8(0).u64(0x30).u64(0x31).u64(7));
+  ASSERT_EQ(sink.events.size(), 1u);
+  EXPECT_EQ(sink.events[0].after, "1|null|1");
+}
+
+TEST_F(PgDecoderEvents, StreamedMessagesGoToTheGivenSpool) {
+  struct CountingSpool : MemoryStreamSpool {
+    void append(Xid top, Xid sub, Lsn lsn, std::span<const uint8_t> payload) override {
+      appended.push_back({top, sub});
+      MemoryStreamSpool::append(top, sub, lsn, payload);
+    }
+    std::vector<std::pair<Xid, Xid>> appended;
+  } spool;
+  make({.proto_version = 2, .spool = &spool});
+  feed(1, relation(kOrders, "orders", 'd'));
+  feed(0x10, Bytes().ch('S').u32(600).u8(1));
+  feed(0x12, Bytes().ch('I').u32(601).u32(kOrders).ch('N').u16(3).text("1").null().text("1"));
+  feed(0x14, Bytes().ch('E'));
+  EXPECT_EQ(spool.appended, (std::vector<std::pair<Xid, Xid>>{{600, 601}}));
+  feed(0x20, Bytes().ch('c').u32(600).u8(0).u64(0x20).u64(0x30).u64(7));
+  ASSERT_EQ(sink.events.size(), 1u);
+}
+
 }  // namespace
 }  // namespace cdc::pg

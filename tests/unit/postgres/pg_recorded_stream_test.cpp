@@ -3,11 +3,15 @@
 // protocol v2 streamed transactions with an aborted subtransaction and an aborted transaction.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "pg_test_support.h"
 #include "pgoutput_builder.h"
+#include "postgres/source/pg_spill_file.h"
 
 namespace cdc::pg {
 namespace {
@@ -46,10 +50,11 @@ class RecordedStream : public ::testing::Test {
     catalog.types[16444] = {.oid = 16444, .name = "price", .category = 'N', .base_oid = 1700,
                             .base_typmod = ((10 << 16) | 2) + 4};
   }
-  void run(const std::string& file, int proto) {
+  void run(const std::string& file, int proto, StreamSpool* spool = nullptr) {
     DecoderOptions o;
     o.database = "postgres";
     o.proto_version = proto;
+    o.spool = spool;
     o.on_unknown_type = [this](const std::string& t, const std::string& c, Oid) { unknown.push_back(t + "." + c); };
     decoder.emplace(o, catalog);  // kept: events point at its schemas
     for (const auto& m : load(file)) decoder->feed(m.lsn, m.bytes, sink);
@@ -155,6 +160,26 @@ TEST_F(RecordedStream, ProtocolV2StreamingKeepsOnlyCommittedRows) {
   }
   EXPECT_EQ(orders.back()->after, "2000|'after rollback'|1");
   EXPECT_EQ(sink.commits.size(), 1u);
+}
+
+// The same stream through the live source's spill files: the same rows, and no file left behind.
+// (The recording ends inside the second, later aborted, transaction.)
+TEST_F(RecordedStream, ProtocolV2StreamingThroughSpillFiles) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "cdc-spill-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  {
+    FileStreamSpool spool(pattern, {});
+    run("pgoutput_v2_streaming.tsv", 2, &spool);
+    auto orders = of("shop.orders");
+    ASSERT_EQ(orders.size(), 402u);
+    EXPECT_EQ(orders.front()->after.substr(0, 5), "1000|");
+    EXPECT_EQ(orders.back()->after, "2000|'after rollback'|1");
+    EXPECT_EQ(sink.commits.size(), 1u);
+    EXPECT_FALSE(std::filesystem::exists(spool.path(0x308)));  // committed and replayed
+    EXPECT_TRUE(std::filesystem::exists(spool.path(0x30b)));   // still open where the recording ends
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(pattern));  // the spool's end deletes what it holds
+  std::filesystem::remove_all(pattern);
 }
 
 }  // namespace
