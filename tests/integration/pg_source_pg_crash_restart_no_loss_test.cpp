@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tests/integration/pg_source_support.h"
+#include "tests/support/http_get.h"
 
 namespace cdc::pg::test {
 namespace {
@@ -20,7 +21,9 @@ std::set<int> created_ids(const std::vector<Change>& all) {
 
 TEST_F(PgSourceCrashRestart, ImmediateRestartMidStreamLosesNothing) {
   std::string t = create_table("crash", "(id int PRIMARY KEY, v text)");
-  start_agent({t});
+  const int port = cdc::test::free_loopback_port();
+  start_agent({t}, "metrics:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n");
+  EXPECT_TRUE(eventually([&] { return cdc::test::http_get(port, "/readyz").status == 200; }, 30s));
 
   pg().exec("INSERT INTO " + t + " SELECT g, md5(g::text) FROM generate_series(1, 10000) g");
   for (int i = 10001; i <= 10050; ++i) pg().exec("INSERT INTO " + t + " VALUES (" + std::to_string(i) + ", 'small')");
@@ -36,6 +39,12 @@ TEST_F(PgSourceCrashRestart, ImmediateRestartMidStreamLosesNothing) {
   EXPECT_EQ(*ids.begin(), 1);
   EXPECT_EQ(*ids.rbegin(), 10100);
   EXPECT_TRUE(agent().running()) << "the agent gave up instead of reconnecting";
+  // Reconnected and streaming again: ready, alive, and the restart never counted as a wedge.
+  EXPECT_TRUE(eventually([&] { return cdc::test::http_get(port, "/readyz").status == 200; }, 30s))
+      << cdc::test::http_get(port, "/readyz").raw;
+  EXPECT_EQ(cdc::test::http_get(port, "/healthz").status, 200);
+  EXPECT_NE(cdc::test::http_get(port, "/metrics").raw.find("cdc_streaming{name=\"" + name() + "\",source=\"postgres\"} 1"),
+            std::string::npos);
   EXPECT_NE(agent().log().find("reconnecting"), std::string::npos);
   EXPECT_EQ(agent().terminate(), 0);
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "event/change_id.h"
+#include "util/backoff.h"
 #include "util/error.h"
 
 namespace cdc::mysql {
@@ -15,7 +16,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // How long reconnect attempts go on before the agent gives up with ExitCode::temporary.
-constexpr auto kReconnectBudget = std::chrono::minutes(5);
 // How long a poll may overrun its timeout to reach the commit of the transaction it is in.
 constexpr auto kTransactionGrace = std::chrono::seconds(10);
 // How often a running agent touches its server_id claim connection, and how long a claim holder must have
@@ -375,21 +375,7 @@ void MysqlSource::start() { connect_and_dump(); }
 void MysqlSource::reconnect_with_backoff(const std::string& why) {
   set_phase(Phase::connecting);
   spdlog::warn("binlog connection lost ({}); reconnecting from {}", why, resume_.describe());
-  auto deadline = Clock::now() + kReconnectBudget;
-  auto delay = std::chrono::milliseconds(200);
-  for (;;) {
-    std::this_thread::sleep_for(delay);
-    try {
-      connect_and_dump();
-      return;
-    } catch (const TransientError& e) {
-      if (Clock::now() > deadline)
-        throw Error(ExitCode::temporary, "could not reconnect to the binlog for " +
-                                             std::to_string(kReconnectBudget.count()) + " minutes: " + e.what());
-      spdlog::warn("reconnect failed: {}", e.what());
-      delay = std::min(delay * 2, std::chrono::milliseconds(10000));
-    }
-  }
+  cdc::reconnect_with_backoff<TransientError>("the binlog", [this] { connect_and_dump(); });
 }
 
 void MysqlSource::poll(event::EventSink& out, int timeout_ms) {

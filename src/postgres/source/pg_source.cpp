@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "postgres/conn/pg_publication.h"
+#include "util/backoff.h"
 #include "util/error.h"
 #include "util/state_file.h"
 
@@ -17,7 +18,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // How long reconnect attempts go on before the agent gives up with ExitCode::temporary.
-constexpr auto kReconnectBudget = std::chrono::minutes(5);
 // Status updates go out at least this often: far inside wal_sender_timeout (60 s by default), and often
 // enough that the slot follows the acknowledged position closely.
 constexpr auto kStatusInterval = std::chrono::seconds(1);
@@ -150,6 +150,7 @@ void PgSource::run_snapshot(event::EventSink& out) {
   o.include = [this](const std::string& t) { return cfg_.table_included(t); };
   o.stop_requested = [this] { return stop_requested(); };
   snapshot_ = std::make_unique<PgSnapshot>(std::move(o));
+  set_phase(Phase::snapshot);
   auto r = snapshot_->run(snapshot_name_, snapshot_lsn_, out);
   snapshot_pending_ = false;
   if (!r.completed) {
@@ -167,6 +168,7 @@ void PgSource::run_snapshot(event::EventSink& out) {
 }
 
 void PgSource::connect() {
+  set_phase(Phase::connecting);
   sql_ = std::make_unique<PgConnection>(params_);
   check_server();
   TableFilter filter(cfg_.source.include_tables, cfg_.source.exclude_tables);
@@ -220,6 +222,7 @@ void PgSource::begin_streaming() {
   so.streaming = proto >= 2;
   start_streaming(*repl_, so);
   streamed_before_ = true;
+  set_phase(Phase::streaming);
   maybe_send_status(true);
   spdlog::info("streaming slot {} (publication {}) of PostgreSQL {} {} from {} (pgoutput protocol {}{})", so.slot,
                so.publication, params_.describe(), format_server_version(repl_->server_version()), format_lsn(acked_),
@@ -235,27 +238,14 @@ void PgSource::start() {
 }
 
 void PgSource::reconnect_with_backoff(const std::string& why) {
+  set_phase(Phase::connecting);
   spdlog::warn("PostgreSQL connection lost ({}); reconnecting, resuming from {}", why, format_lsn(acked_));
   repl_.reset();
   decoder_.reset();
   spool_.reset();
   catalog_.reset();
   sql_.reset();
-  auto deadline = Clock::now() + kReconnectBudget;
-  auto delay = std::chrono::milliseconds(200);
-  for (;;) {
-    std::this_thread::sleep_for(delay);
-    try {
-      connect();
-      return;
-    } catch (const PgRetriableError& e) {
-      if (Clock::now() > deadline)
-        throw Error(ExitCode::temporary, "could not reconnect to PostgreSQL for " +
-                                             std::to_string(kReconnectBudget.count()) + " minutes: " + e.what());
-      spdlog::warn("reconnect failed: {}", e.what());
-      delay = std::min(delay * 2, std::chrono::milliseconds(10000));
-    }
-  }
+  cdc::reconnect_with_backoff<PgRetriableError>("PostgreSQL", [this] { connect(); });
 }
 
 void PgSource::handle(const CopyData& cd, event::EventSink& out) {
