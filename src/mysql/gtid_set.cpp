@@ -99,8 +99,9 @@ bool GtidSet::contains(const GtidSet& other) const {
     if (f == mysql_.end()) return false;
     for (auto [a, b] : iv) {
       // Ours are merged (disjoint, not adjacent), so a covered interval lies inside a single one of them.
-      bool inside =
-          std::any_of(f->second.begin(), f->second.end(), [&](auto r) { return r.first <= a && b <= r.second; });
+      // (a, b are copied into the lambda: clang 14 cannot capture structured bindings.)
+      bool inside = std::any_of(f->second.begin(), f->second.end(),
+                                [a = a, b = b](auto r) { return r.first <= a && b <= r.second; });
       if (!inside) return false;
     }
   }
