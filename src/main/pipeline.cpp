@@ -135,7 +135,7 @@ void Pipeline::commit(const event::SourcePosition& pos) {
 // transaction, so transactions that touch no captured table produce no metadata; END follows the commit.
 void Pipeline::transaction_event(event::ChangeEvent& ev) {
   if (!tx_) {
-    tx_.emplace();
+    tx_ = OpenTx{};
     tx_->id = ev.tx_id;
     tx_->ts_ms = ev.source.ts_ns / 1000000;
     key_buf_.clear();
