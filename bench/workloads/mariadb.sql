@@ -9,14 +9,22 @@
 --   bench_reset_wide()                   bench_wide: 30 columns, ~4.6 KiB of TEXT/BLOB per row
 --   bench_wide(n)                        n changes, 10 per transaction: 7 insert, 3 update of one small
 --                                        column (after bench_wide_rows(1, 7, 7): seed)
+--   bench_reset_latency()                bench_latency: the paced writer's table (bench/tools/latency.cpp)
 DROP PROCEDURE IF EXISTS bench_reset_orders;
 DROP PROCEDURE IF EXISTS bench_insert_orders;
 DROP PROCEDURE IF EXISTS bench_mixed;
 DROP PROCEDURE IF EXISTS bench_reset_wide;
 DROP PROCEDURE IF EXISTS bench_wide_rows;
 DROP PROCEDURE IF EXISTS bench_wide;
+DROP PROCEDURE IF EXISTS bench_reset_latency;
 
 DELIMITER //
+
+CREATE PROCEDURE bench_reset_latency()
+BEGIN
+  DROP TABLE IF EXISTS bench_latency;
+  CREATE TABLE bench_latency (id BIGINT PRIMARY KEY, intended_us BIGINT NOT NULL, pad VARCHAR(100) NOT NULL);
+END //
 
 CREATE PROCEDURE bench_reset_orders()
 BEGIN

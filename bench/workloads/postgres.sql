@@ -2,6 +2,7 @@
 -- Procedures commit inside their loops (CALL them outside a transaction block).
 --   bench_reset_orders()  bench_insert_orders(first, n, per)  bench_mixed(n)
 --   bench_reset_wide()    bench_wide_rows(first, last)        bench_wide(n)
+--   bench_reset_latency() (the paced writer's table, bench/tools/latency.cpp)
 -- bench_wide's TEXT/BYTEA columns use STORAGE EXTERNAL: stored out of line in TOAST, uncompressed, so
 -- updates that leave them alone reach pgoutput as "unchanged TOAST" markers.
 
@@ -94,4 +95,10 @@ BEGIN
     COMMIT;
     b := b + 1;
   END LOOP;
+END $$;
+
+CREATE OR REPLACE PROCEDURE bench_reset_latency() LANGUAGE plpgsql AS $$
+BEGIN
+  DROP TABLE IF EXISTS bench_latency;
+  CREATE TABLE bench_latency (id bigint PRIMARY KEY, intended_us bigint NOT NULL, pad varchar(100) NOT NULL);
 END $$;

@@ -29,9 +29,12 @@ def _yaml(value, indent=0):
     return "\n".join(lines)
 
 
-def write_config(path, env, kind, table, topic_prefix, state_dir, slot=None, publication=None, server_id=5400):
+def write_config(path, env, kind, table, topic_prefix, state_dir, slot=None, publication=None, server_id=5400,
+                 sink="kafka", schemas=True):
     """Writes a run configuration capturing exactly `table`, starting where the stored position (MySQL:
-    state_dir; PostgreSQL: the slot) says, producing to the dev Kafka."""
+    state_dir; PostgreSQL: the slot) says, producing to the dev Kafka (sink "kafka") or writing JSON lines
+    to stdout (sink "stdout"). schemas=False: envelopes without the JsonConverter schema wrapper, the
+    shape the peers emit."""
     if kind == "mysql":
         source = {"type": "mysql", "host": env["CDC_TEST_MYSQL_HOST"], "port": int(env["CDC_TEST_MYSQL_PORT"]),
                   "user": env["CDC_TEST_MYSQL_USER"], "password": "${env:%s}" % PASSWORD_VAR,
@@ -46,7 +49,9 @@ def write_config(path, env, kind, table, topic_prefix, state_dir, slot=None, pub
     config = {
         "name": "bench",
         "source": source,
-        "sink": {"type": "kafka", "topic_prefix": topic_prefix, "kafka": {"bootstrap.servers": env.kafka}},
+        "sink": ({"type": "kafka", "topic_prefix": topic_prefix, "kafka": {"bootstrap.servers": env.kafka}}
+                 if sink == "kafka" else {"type": "stdout", "topic_prefix": topic_prefix}),
+        "envelope": {"schemas": schemas},
         "heartbeat": {"interval_ms": 0},
         "state": {"dir": state_dir},
         "metrics": {"listen": ""},

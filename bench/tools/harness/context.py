@@ -1,9 +1,12 @@
 """What every benchmark step needs: the environment, binaries, run count, scratch space, and the
 measurement of an agent backlog drain (shared by the MySQL and PostgreSQL steps)."""
+import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -40,6 +43,14 @@ class Context:
 
     def tool(self, name):
         return os.path.join(self.tools_dir, name)
+
+    def peers_missing(self):
+        """Why the npm peers cannot run here, or None."""
+        if not shutil.which("node"):
+            return "no `node` on this machine (Node.js 20 runs the peers)"
+        if not os.path.isdir(os.path.join(self.peers_dir, "node_modules")):
+            return "bench/peers/node_modules missing (`npm ci` in bench/peers failed or was not run)"
+        return None
 
 
 def first_line(text):
@@ -92,12 +103,70 @@ def measure_drain(ctx, cmd, env, topic, expect, stall_s=60):
     return s, None
 
 
-def agent_drain_rows(ctx, source, row, expect, make_run):
-    """Fills `row` with ctx.runs agent drains, each done when Kafka holds `expect` messages. make_run(i) -> (argv, env, topic, cleanup)."""
+class LineCounter(threading.Thread):
+    """Reads a pipe to its end, counting lines and discarding them (the agent's stdout sink writes one
+    line per message); notes the time the count reached `expect`."""
+
+    def __init__(self, fd, expect, t0):
+        super().__init__(daemon=True)
+        self.fd, self.expect, self.t0 = fd, expect, t0
+        self.count, self.reached_s, self.last_progress = 0, None, time.monotonic()
+        self.reached = threading.Event()
+
+    def run(self):
+        while True:
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                break
+            self.count += chunk.count(b"\n")
+            self.last_progress = time.monotonic()
+            if self.reached_s is None and self.count >= self.expect:
+                self.reached_s = self.last_progress - self.t0
+                self.reached.set()
+        os.close(self.fd)
+        self.reached.set()
+
+
+def measure_stdout_drain(ctx, cmd, env, expect, stall_s=60):
+    """Starts the agent with its stdout sink writing into a pipe that a thread counts and discards, times
+    it until `expect` lines (messages) came out, then stops it with SIGTERM. Returns (sample, error)."""
+    r, w = os.pipe()
+    try:
+        fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 1 << 20)  # fewer wake-ups for both sides
+    except OSError:
+        pass
+    m = Measured(cmd, stdout=w, env=env, sample_rss=True)
+    os.close(w)
+    counter = LineCounter(r, expect, m.t0)
+    counter.start()
+    while not counter.reached.wait(0.05):
+        if not m.poll() or time.monotonic() - counter.last_progress > stall_s:
+            break
+    if counter.reached_s is None:
+        running = m.poll()
+        s = m.terminate(timeout=30) if running else m.wait()
+        counter.join(10)
+        why = f"stalled for {stall_s}s" if running else "exited"
+        return s, f"agent {why} (exit {s.rc}) after {counter.count} of {expect} lines: {first_line(s.stderr_tail)}"
+    s = m.terminate(timeout=120)
+    counter.join(30)
+    s.extra.update(time_s=round(counter.reached_s, 4), shutdown_s=round(s.wall_s - counter.reached_s, 4),
+                   delivered=counter.count)
+    if s.rc != 0:
+        return s, f"exit {s.rc} on SIGTERM: {first_line(s.stderr_tail)}"
+    return s, None
+
+
+def agent_drain_rows(ctx, source, row, expect, make_run, sink="kafka"):
+    """Fills `row` with ctx.runs agent drains, each done when Kafka holds `expect` messages (sink "kafka")
+    or the stdout sink wrote `expect` lines (sink "stdout"). make_run(i) -> (argv, env, topic, cleanup)."""
     for i in range(ctx.runs):
         cmd, env, topic, cleanup = make_run(i)
         try:
-            s, err = measure_drain(ctx, cmd, env, topic, expect)
+            if sink == "kafka":
+                s, err = measure_drain(ctx, cmd, env, topic, expect)
+            else:
+                s, err = measure_stdout_drain(ctx, cmd, env, expect)
         finally:
             cleanup()
         if err:

@@ -103,9 +103,26 @@ class TestEnv:
         return check_output([self.pg_bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", path],
                             env=self.pg_env())
 
+    def drop_slots(self, where, timeout=60):
+        """Drops the slots matching the SQL condition `where` (on pg_replication_slots). A slot stays
+        active for a moment after its client exited (the walsender notices the closed connection
+        later), and pg_drop_replication_slot refuses an active slot: terminate its walsender and retry
+        until it is free."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = self.psql(
+                f"SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE ({where}) AND active_pid IS NOT NULL;"
+                f"SELECT count(*) FROM (SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                f"WHERE ({where}) AND NOT active) d;"
+                f"SELECT count(*) FROM pg_replication_slots WHERE {where};").splitlines()[-1]
+            if left.strip() == "0":
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"replication slots still present after {timeout}s: {where}")
+            time.sleep(0.05)
+
     def drop_bench_slots(self):
-        self.psql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                  "WHERE slot_name LIKE 'bench\\_%';")
+        self.drop_slots("slot_name LIKE 'bench\\_%'")
 
     # ---- Kafka -----------------------------------------------------------------------------------
     @property

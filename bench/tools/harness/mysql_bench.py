@@ -29,7 +29,8 @@ def bench_mysql(ctx, wl):
         _raw_dump(ctx, wl, binlog, size)
         _zongji(ctx, wl, binlog)
         _producer(ctx, wl, copy, binlog)
-        _agent_drain(ctx, wl, state_template)
+        _agent_drain(ctx, wl, state_template, "kafka")
+        _agent_drain(ctx, wl, state_template, "stdout")
     finally:
         os.unlink(copy)
 
@@ -93,8 +94,8 @@ def _zongji_env(ctx, wl, binlog, out):
 
 def _zongji(ctx, wl, binlog):
     row = ctx.add_row(Row("peers", wl.name, "@vlasky/zongji (MySQL)", wl.changes, role="peer"))
-    if not os.path.isdir(os.path.join(ctx.peers_dir, "node_modules")):
-        row.fail("bench/peers/node_modules missing (run `npm ci` in bench/peers)")
+    if ctx.peers_missing():
+        row.skip(ctx.peers_missing())
         return
     ctx.log(f"mysql {wl.name}: {row.contender}")
     run_peer(ctx, row, "zongji_peer.mjs", lambda i: (_zongji_env(ctx, wl, binlog, "/dev/null"), None))
@@ -145,8 +146,15 @@ def _producer(ctx, wl, copy, binlog):
     os.unlink(path)
 
 
-def _agent_drain(ctx, wl, state_template):
-    row = ctx.add_row(Row("mysql-e2e", wl.name, "cdc-agent run (MariaDB → Kafka)", wl.changes, role="agent"))
+def _agent_drain(ctx, wl, state_template, sink):
+    """sink "kafka": the end-to-end drain into the dev Kafka; "stdout": the peers' job (envelopes without
+    schemas as JSON lines, counted and discarded), for the events-per-CPU-second comparison."""
+    if sink == "kafka":
+        row = Row("mysql-e2e", wl.name, "cdc-agent run (MariaDB → Kafka)", wl.changes, role="agent")
+    else:
+        row = Row("peers", wl.name, "cdc-agent run, stdout sink (MySQL)", wl.changes, role="agent",
+                  note="schemas off; JSON lines into a pipe the harness counts and discards")
+    ctx.add_row(row)
     if not ctx.agent_run_available["mysql"]:
         row.pend()
         return
@@ -161,8 +169,9 @@ def _agent_drain(ctx, wl, state_template):
         shutil.copytree(state_template, state)
         prefix = f"benchmy{wl.name.replace('_', '')}{time.time_ns()}"
         cfg = os.path.join(ctx.work, f"agent-mysql-{i}.yaml")
-        agent.write_config(cfg, ctx.env, "mysql", wl.table, prefix, state, server_id=5401 + i)
+        agent.write_config(cfg, ctx.env, "mysql", wl.table, prefix, state, server_id=5401 + i, sink=sink,
+                           schemas=(sink == "kafka"))
         return ([ctx.agent_bin, "run", "-c", cfg], agent.run_env(ctx.env, "mysql"),
                 agent.topic(prefix, "mysql", ctx.env, wl.table), lambda: shutil.rmtree(state, ignore_errors=True))
 
-    agent_drain_rows(ctx, "mysql", row, wl.messages, make_run)
+    agent_drain_rows(ctx, "mysql", row, wl.messages, make_run, sink=sink)

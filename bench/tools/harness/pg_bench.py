@@ -26,7 +26,8 @@ def bench_pg(ctx, wl):
     try:
         _recvlogical(ctx, wl, end_lsn)
         _pglr(ctx, wl)
-        _agent_drain(ctx, wl)
+        _agent_drain(ctx, wl, "kafka")
+        _agent_drain(ctx, wl, "stdout")
     finally:
         env.drop_bench_slots()
 
@@ -37,7 +38,7 @@ def copy_slot(ctx, name):
 
 
 def drop_slot(ctx, name):
-    ctx.env.psql(f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{name}';")
+    ctx.env.drop_slots(f"slot_name = '{name}'")
 
 
 def _recvlogical(ctx, wl, end_lsn):
@@ -58,8 +59,8 @@ def _recvlogical(ctx, wl, end_lsn):
 
 def _pglr(ctx, wl):
     row = ctx.add_row(Row("peers", wl.name, "pg-logical-replication (PostgreSQL)", wl.changes, role="peer"))
-    if not os.path.isdir(os.path.join(ctx.peers_dir, "node_modules")):
-        row.fail("bench/peers/node_modules missing (run `npm ci` in bench/peers)")
+    if ctx.peers_missing():
+        row.skip(ctx.peers_missing())
         return
     ctx.log(f"pg {wl.name}: {row.contender}")
 
@@ -73,8 +74,14 @@ def _pglr(ctx, wl):
     run_peer(ctx, row, "pglr_peer.mjs", make_env)
 
 
-def _agent_drain(ctx, wl):
-    row = ctx.add_row(Row("pg-e2e", wl.name, "cdc-agent run (PostgreSQL → Kafka)", wl.changes, role="agent"))
+def _agent_drain(ctx, wl, sink):
+    """As mysql_bench._agent_drain: "kafka" end to end, "stdout" the peers' job."""
+    if sink == "kafka":
+        row = Row("pg-e2e", wl.name, "cdc-agent run (PostgreSQL → Kafka)", wl.changes, role="agent")
+    else:
+        row = Row("peers", wl.name, "cdc-agent run, stdout sink (PostgreSQL)", wl.changes, role="agent",
+                  note="schemas off; JSON lines into a pipe the harness counts and discards")
+    ctx.add_row(row)
     if not ctx.agent_run_available["pg"]:
         row.pend()
         return
@@ -86,7 +93,8 @@ def _agent_drain(ctx, wl):
         shutil.rmtree(state, ignore_errors=True)
         prefix = f"benchpg{wl.name.replace('_', '')}{time.time_ns()}"
         cfg = os.path.join(ctx.work, f"agent-pg-{i}.yaml")
-        agent.write_config(cfg, ctx.env, "postgres", wl.table, prefix, state, slot=slot, publication=PUBLICATION)
+        agent.write_config(cfg, ctx.env, "postgres", wl.table, prefix, state, slot=slot, publication=PUBLICATION,
+                           sink=sink, schemas=(sink == "kafka"))
 
         def cleanup():
             drop_slot(ctx, slot)
@@ -95,4 +103,4 @@ def _agent_drain(ctx, wl):
         return ([ctx.agent_bin, "run", "-c", cfg], agent.run_env(ctx.env, "postgres"),
                 agent.topic(prefix, "postgres", ctx.env, wl.table), cleanup)
 
-    agent_drain_rows(ctx, "pg", row, wl.messages, make_run)
+    agent_drain_rows(ctx, "pg", row, wl.messages, make_run, sink=sink)

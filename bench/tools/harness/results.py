@@ -2,7 +2,7 @@
 import statistics
 from dataclasses import dataclass, field
 
-OK, PENDING, FAILED = "ok", "pending", "failed"
+OK, PENDING, FAILED, SKIPPED = "ok", "pending", "failed", "skipped"
 AGENT_PENDING = "pending (agent command not available in this build)"
 
 
@@ -26,6 +26,11 @@ class Row:
 
     def pend(self, why=AGENT_PENDING):
         self.status, self.note = PENDING, why
+        return self
+
+    def skip(self, why):
+        """A reference that this machine cannot run (e.g. no Node.js for the peers): no figure, no failure."""
+        self.status, self.note = SKIPPED, why
         return self
 
     # Each sample may override the process figures with the contender's own measured window.
@@ -55,11 +60,12 @@ class Row:
         return max(s.maxrss_mib for s in self.samples) if self.samples else None
 
     def rss_flatness(self):
-        """(RSS at 20% of the run, RSS at the end) from the sampled series of the largest run, MiB."""
+        """(RSS at half of the run, RSS at the end) from the sampled series of the longest run, MiB. Half, not
+        earlier: a PostgreSQL drain of one big transaction waits idle at first while the server decodes it."""
         series = max((s.rss_series_mib for s in self.samples), key=len, default=[])
         if len(series) < 5:
             return None
-        return series[len(series) // 5][1], series[-1][1]
+        return series[len(series) // 2][1], series[-1][1]
 
     def to_json(self):
         return {
