@@ -176,7 +176,7 @@ void EnvelopeWriter::value_payload(const ChangeEvent& e, std::string& out) {
   out.append(",\"after\":");
   append_row_or_null(out, e.has_after, t, tc.labels, e.after, opts_);
   out.append(",\"source\":");
-  append_source(out, e, name_json_, &query_cache_);
+  append_source_cached(out, e);
   out.append(",\"transaction\":");
   if (e.tx) {
     out.append("{\"id\":");
@@ -191,16 +191,61 @@ void EnvelopeWriter::value_payload(const ChangeEvent& e, std::string& out) {
   }
   const char op[] = {',', '"', 'o', 'p', '"', ':', '"', static_cast<char>(e.op), '"'};
   out.append(op, sizeof op);
-  // Instant.toEpochMilli / micros floor (processed time is never before 1970 anyway).
-  const json::EpochNanos processed(e.processed_ts_ns);
-  out.append(",\"ts_ms\":");
-  processed.append(out, 6);
-  out.append(",\"ts_us\":");
-  processed.append(out, 3);
-  out.append(",\"ts_ns\":");
-  processed.append(out, 0);
+  if (processed_json_.empty() || e.processed_ts_ns != processed_ns_) {
+    // Instant.toEpochMilli / micros floor (processed time is never before 1970 anyway).
+    const json::EpochNanos processed(e.processed_ts_ns);
+    processed_ns_ = e.processed_ts_ns;
+    processed_json_.assign(",\"ts_ms\":");
+    processed.append(processed_json_, 6);
+    processed_json_.append(",\"ts_us\":");
+    processed.append(processed_json_, 3);
+    processed_json_.append(",\"ts_ns\":");
+    processed.append(processed_json_, 0);
+  }
+  out.append(processed_json_);
   out.push_back('}');
   wrap_end(out);
+}
+
+void EnvelopeWriter::append_source_cached(std::string& out, const ChangeEvent& e) {
+  const SourceInfo& s = e.source;
+  SourceCache& c = source_cache_;
+  const bool binlog = s.connector == Connector::mysql || s.connector == Connector::mariadb;
+  // pos first: it differs between rows events, so a miss is found with one comparison.
+  if (binlog && c.valid && s.pos == c.info.pos && s.ts_ns == c.info.ts_ns && s.connector == c.info.connector &&
+      s.server_id == c.info.server_id && s.thread == c.info.thread && s.snapshot == c.info.snapshot &&
+      e.table == c.table && e.table != nullptr && e.table->table == c.table_name && s.file == c.info.file &&
+      s.gtid == c.info.gtid && s.db == c.info.db && s.sequence == c.info.sequence && s.query == c.info.query) {
+    out.append(c.head);
+    json::append_int(out, s.row);
+    out.append(c.tail);
+    return;
+  }
+  const size_t at = out.size();
+  append_source(out, e, name_json_, &query_cache_);
+  // Only the second row of a rows event is worth keeping: single-row events (row 0) never hit.
+  if (!binlog || s.row == 0 || e.table == nullptr) return;
+  // `,"row":` cannot occur inside a JSON string (its quote would be escaped), so the first one is the field.
+  const std::string_view text = std::string_view(out).substr(at);
+  const size_t row = text.find(",\"row\":");
+  const size_t thread = text.find(",\"thread\":", row);
+  if (row == std::string_view::npos || thread == std::string_view::npos) return;
+  c.head.assign(text.substr(0, row + 7));
+  c.tail.assign(text.substr(thread));
+  c.info.connector = s.connector;
+  c.info.ts_ns = s.ts_ns;
+  c.info.snapshot = s.snapshot;
+  c.info.db = s.db;
+  c.info.server_id = s.server_id;
+  c.info.gtid = s.gtid;
+  c.info.file = s.file;
+  c.info.pos = s.pos;
+  c.info.thread = s.thread;
+  c.info.query = s.query;
+  c.info.sequence = s.sequence;
+  c.table = e.table;
+  c.table_name = e.table->table;
+  c.valid = true;
 }
 
 bool EnvelopeWriter::wants_tombstone(const ChangeEvent& e) const {

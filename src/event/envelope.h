@@ -86,6 +86,20 @@ class EnvelopeWriter {
   std::string heartbeat_key_prefix_, heartbeat_value_prefix_, tx_key_prefix_, tx_value_prefix_;
   std::unordered_map<const TableSchema*, TableCache> cache_;
   QueryJsonCache query_cache_;
+  // Binlog source blocks: every row of one rows event has the same block but for "row", so the text
+  // around the row number is kept from the previous event and reused while the other fields match.
+  struct SourceCache {
+    bool valid = false;
+    SourceInfo info;  // row ignored
+    const TableSchema* table = nullptr;
+    std::string table_name;  // guards against a freed TableSchema's address being reused
+    std::string head;        // {"version":… up to and including "row":
+    std::string tail;        // ,"thread":… }
+  } source_cache_;
+  // The processed-time fields (",\"ts_ms\":…,\"ts_us\":…,\"ts_ns\":…") of the last event.
+  int64_t processed_ns_ = 0;
+  std::string processed_json_;
+  void append_source_cached(std::string& out, const ChangeEvent& e);
   const TableSchema* last_table_ = nullptr;
   const TableCache* last_cache_ = nullptr;
   uint64_t generation_ = 0;

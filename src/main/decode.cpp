@@ -31,12 +31,17 @@ class LineWriter {
       // our copies, which stay until the flush.
       flush();
       copies_.clear();
+      last_prefix_ = nullptr;
       generation_ = writer_.generation();
     }
     if (!prefix.empty()) {
-      std::string& copy = copies_[prefix.data()];
-      if (copy.empty()) copy.assign(prefix);
-      pieces_.push_back(Piece{&copy, 0, copy.size()});
+      if (prefix.data() != last_prefix_) {  // rows of one table come in runs: look the copy up once per run
+        std::string& copy = copies_[prefix.data()];
+        if (copy.empty()) copy.assign(prefix);
+        last_copy_ = &copy;
+        last_prefix_ = prefix.data();
+      }
+      pieces_.push_back(Piece{last_copy_, 0, last_copy_->size()});
     }
     size_t off = buf_.size();
     writer_.value_payload(ev, buf_);
@@ -82,6 +87,8 @@ class LineWriter {
   std::vector<Piece> pieces_;
   std::unordered_map<const char*, std::string> copies_;  // by the writer's prefix address, this generation
   uint64_t generation_ = 0;
+  const char* last_prefix_ = nullptr;  // the prefix of the previous event and its copy (map values stay put)
+  const std::string* last_copy_ = nullptr;
 };
 
 }  // namespace
