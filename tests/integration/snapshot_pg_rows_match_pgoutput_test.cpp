@@ -32,19 +32,7 @@ class TestCatalog : public Catalog {
   TableCatalogInfo table(Oid relid, const std::string&, const std::string&) override {
     return {primary_key_columns(c_, relid), not_null_columns(c_, relid)};
   }
-  std::optional<PgTypeInfo> type(Oid oid) override {
-    auto t = type_info(c_, oid);
-    if (!t) return std::nullopt;
-    PgTypeInfo p;
-    p.oid = t->oid;
-    p.name = t->name;
-    p.category = t->category;
-    p.base_oid = t->type_type == 'd' ? t->base_type : 0;
-    p.base_typmod = t->base_typmod;
-    p.element_oid = t->category == 'A' ? t->element_type : 0;
-    p.enum_labels = t->enum_labels;
-    return p;
-  }
+  std::optional<PgTypeInfo> type(Oid oid) override { return pg_type_info(c_, oid); }
 
  private:
   PgConnection& c_;

@@ -62,9 +62,9 @@ TEST(Metrics, ServesTheThreeEndpointsOverHttp) {
   EXPECT_EQ(status_of(server.port(), "/readyz"), 503);
   s.loop_ms = AgentStats::now_ms();
   EXPECT_EQ(status_of(server.port(), "/healthz"), 200);
-  std::string not_ready = test::http_get(server.port(), "/readyz").raw;
-  EXPECT_EQ(status_of(server.port(), "/readyz"), 503);
-  EXPECT_NE(not_ready.find("not streaming"), std::string::npos) << not_ready;
+  auto not_ready = test::http_get(server.port(), "/readyz");
+  EXPECT_EQ(not_ready.status, 503);
+  EXPECT_NE(not_ready.raw.find("not streaming"), std::string::npos) << not_ready.raw;
   src.enter(event::Source::Phase::streaming);
   EXPECT_EQ(status_of(server.port(), "/readyz"), 200);
 

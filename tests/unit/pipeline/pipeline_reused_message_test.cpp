@@ -9,6 +9,7 @@
 
 #include "event/columns.h"
 #include "main/pipeline.h"
+#include "tests/unit/main/phase_source.h"
 
 namespace cdc {
 namespace {
@@ -37,14 +38,6 @@ class RecordingSink final : public Sink {
 
  private:
   bool leave_junk_;
-};
-
-class NoSource final : public event::Source {
- public:
-  void start() override {}
-  void poll(event::EventSink&, int) override {}
-  void ack(const event::SourcePosition&) override {}
-  void stop() override {}
 };
 
 event::TableSchema orders_table() {
@@ -81,7 +74,7 @@ std::vector<OutMessage> run(RecordingSink& sink) {
   auto keyless = orders_table();
   keyless.table = "audit_log";
   keyless.key.clear();
-  NoSource src;
+  test::PhaseSource src;  // a source that reads nothing: the test drives the pipeline directly
   PipelineOptions o;
   o.envelope.prefix = "t";
   o.envelope.schemas = true;
