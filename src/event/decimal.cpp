@@ -147,8 +147,36 @@ bool parse(std::string_view text, Parts& out) {
   return true;
 }
 
+namespace {
+// The common case without limbs: an unscaled value of at most 18 digits (DECIMAL(18,s) and smaller) that
+// needs no cut, as a 64-bit integer. False when the general path must run.
+bool small_unscaled(const Parts& p, int scale, int64_t& value) {
+  if (scale < 0 || p.frac_digits.size() > static_cast<size_t>(scale) ||
+      p.int_digits.size() + static_cast<size_t>(scale) > 18)
+    return false;
+  uint64_t u = 0;
+  for (const char c : p.int_digits) u = u * 10 + static_cast<uint64_t>(c - '0');
+  for (const char c : p.frac_digits) u = u * 10 + static_cast<uint64_t>(c - '0');
+  for (size_t k = p.frac_digits.size(); k < static_cast<size_t>(scale); ++k) u *= 10;
+  value = p.negative ? -static_cast<int64_t>(u) : static_cast<int64_t>(u);
+  return true;
+}
+}  // namespace
+
 bool append_connect_decimal(std::string& out, const Parts& p, int scale) {
   if (p.special != Special::none) return false;
+  if (int64_t v = 0; small_unscaled(p, scale, v)) {
+    // BigInteger.toByteArray of v: bitLength/8 + 1 bytes, where bitLength ignores the sign.
+    const auto magnitude_bits = static_cast<uint64_t>(v < 0 ? ~v : v);
+    const int bits = magnitude_bits == 0 ? 0 : 64 - __builtin_clzll(magnitude_bits);
+    const int n = bits / 8 + 1;
+    char bytes[8];
+    for (int b = 0; b < n; ++b) bytes[n - 1 - b] = static_cast<char>(static_cast<uint64_t>(v) >> (8 * b));
+    out.push_back('"');
+    json::append_base64(out, std::string_view(bytes, static_cast<size_t>(n)));
+    out.push_back('"');
+    return true;
+  }
   Scratch& s = scratch();
   if (!unscaled_digits(p, scale, s.digits)) return false;
   twos_complement(s.digits, p.negative, s);

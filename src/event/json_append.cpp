@@ -9,6 +9,10 @@
 #include <cstring>
 #include <system_error>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cdc::event::json {
 namespace {
 
@@ -67,6 +71,34 @@ bool is_ascii(std::string_view s) {
   for (; i + 8 <= s.size(); i += 8) any |= load8(s.data() + i);
   for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
   return (any & kHighs) == 0;
+}
+
+// Length of the longest prefix of s, in whole 16-byte blocks, that is ASCII with nothing to escape; s.size()
+// when all of s is. Hand-written SSE2 (part of x86-64's baseline): string values are most of an envelope's
+// bytes, and one 16-byte compare pass is ~3x cheaper than the word-at-a-time tests below.
+size_t clean_ascii_prefix(std::string_view s) {
+#if defined(__SSE2__)
+  const char* p = s.data();
+  const size_t n = s.size();
+  if (n < 16) return 0;
+  const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  // Signed compare: bytes >= 0x80 are negative, so "< 0x20" catches controls and non-ASCII alike.
+  const auto dirty = [&](const char* q) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    const __m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, space),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
+    return _mm_movemask_epi8(bad) != 0;
+  };
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    if (dirty(p + i)) return i;
+  }
+  if (i == n || !dirty(p + n - 16)) return n;  // the tail, as an overlapping last block
+  return i;
+#else
+  (void)s;
+  return 0;
+#endif
 }
 
 // Escapes ASCII specials in text known to be valid UTF-8, copying unescaped runs in one append.
@@ -265,6 +297,15 @@ void EpochNanos::append(std::string& out, int drop) const {
 
 void append_string(std::string& out, std::string_view utf8) {
   out.push_back('"');
+  // The usual value (ASCII, nothing to escape) in one pass and one copy.
+  const size_t clean = clean_ascii_prefix(utf8);
+  if (clean == utf8.size()) {
+    out.append(utf8);
+    out.push_back('"');
+    return;
+  }
+  out.append(utf8.data(), clean);  // ASCII, so the rest starts on a character boundary
+  utf8.remove_prefix(clean);
   // ASCII (most keys, names, numbers-as-text) is valid UTF-8 without calling into the validator.
   if (is_ascii(utf8) || simdjson::validate_utf8(utf8.data(), utf8.size())) {
     append_escaped_valid(out, utf8);

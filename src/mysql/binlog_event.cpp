@@ -2,7 +2,7 @@
 // Layouts: MySQL libs/mysql/binlog/event/{binlog_event.h,control_events.h,statement_events.h}.
 #include "mysql/binlog_event.h"
 
-#include <zlib.h>
+#include "mysql/crc32.h"
 
 #include <algorithm>
 #include <array>
@@ -95,11 +95,7 @@ bool version_has_checksum_byte(std::string_view server_version, Flavor flavor) {
   return v >= std::array<int, 3>{5, 6, 1};
 }
 
-uint32_t crc32_of(Bytes data) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  // zlib takes uInt lengths; events are < 4 GiB by construction (event_size is u32).
-  return static_cast<uint32_t>(crc32(crc, data.data(), static_cast<uInt>(data.size())));
-}
+uint32_t crc32_of(Bytes data) { return crc32_update(0, data.data(), data.size()); }
 
 namespace {
 void verify_crc(Bytes event, bool clear_in_use_flag) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 
 #include "event/decimal.h"
@@ -118,6 +119,32 @@ TEST(DecimalPrecise, PowersOfTwoAcrossLimbBoundaries) {
   for (const char* v : values) {
     EXPECT_EQ(precise(v, 0), reference_base64(false, v)) << v;
     EXPECT_EQ(precise(std::string("-") + v, 0), reference_base64(true, v)) << v;
+  }
+}
+
+TEST(DecimalPrecise, SmallValuesAroundTheEighteenDigitFastPath) {
+  // Up to 18 unscaled digits take a 64-bit path; 19 and more, or a scale cut, the limb path. Both must
+  // agree with the reference at every byte-length boundary and on either side of 18 digits.
+  std::mt19937_64 rng(42);
+  for (int digits = 1; digits <= 20; ++digits) {
+    for (int trial = 0; trial < 200; ++trial) {
+      std::string v(1, static_cast<char>('1' + rng() % 9));
+      for (int k = 1; k < digits; ++k) v.push_back(static_cast<char>('0' + rng() % 10));
+      if (trial == 0) v.assign(static_cast<size_t>(digits), '9');
+      const int scale = static_cast<int>(rng() % (static_cast<unsigned>(digits) + 1));
+      const std::string text = v.substr(0, v.size() - static_cast<size_t>(scale)) + "." + v.substr(v.size() - static_cast<size_t>(scale));
+      ASSERT_EQ(precise(text, scale), reference_base64(false, v)) << text;
+      ASSERT_EQ(precise("-" + text, scale), reference_base64(true, v)) << "-" << text;
+      // The same value declared with a larger column scale: unscaled digits gain zeros.
+      ASSERT_EQ(precise(text, scale + 2), reference_base64(false, v + "00")) << text;
+    }
+  }
+  for (int bits = 1; bits < 63; ++bits) {  // every byte-length boundary of an int64
+    for (const int64_t m : {(int64_t{1} << bits) - 1, int64_t{1} << bits}) {
+      const std::string v = std::to_string(m);
+      EXPECT_EQ(precise(v, 0), reference_base64(false, v)) << v;
+      EXPECT_EQ(precise("-" + v, 0), reference_base64(true, v)) << "-" << v;
+    }
   }
 }
 

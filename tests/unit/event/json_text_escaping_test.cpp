@@ -55,6 +55,29 @@ TEST(JsonString, InvalidUtf8BecomesReplacementCharacters) {
   EXPECT_EQ(str("\x80\"\x01"), "\"" + kFffd + "\\\"\\u0001\"");   // escapes still apply on the slow path
 }
 
+TEST(JsonString, EveryPositionInLongValues) {
+  // Long values take a 16-bytes-at-a-time path with an overlapping last block; a special byte at any
+  // position of any length must be escaped, repaired or copied exactly as in a short value.
+  struct Special {
+    std::string in, out;
+  };
+  const Special specials[] = {{"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {std::string(1, '\0'), "\\u0000"},
+                              {"\x1f", "\\u001F"}, {"\x7f", "\x7f"}, {"\xC3\xA9", "\xC3\xA9"},
+                              {"\xE2\x9C\x93", "\xE2\x9C\x93"}, {"\xff", kFffd}, {"\xC3", kFffd}};
+  for (size_t len = 0; len <= 48; ++len) {
+    std::string plain;
+    for (size_t k = 0; k < len; ++k) plain.push_back(static_cast<char>('a' + k % 26));
+    ASSERT_EQ(str(plain), "\"" + plain + "\"");
+    for (const Special& sp : specials) {
+      for (size_t at = 0; at <= len; ++at) {
+        const std::string in = plain.substr(0, at) + sp.in + plain.substr(at);
+        ASSERT_EQ(str(in), "\"" + plain.substr(0, at) + sp.out + plain.substr(at) + "\"")
+            << "length " << len << " at " << at;
+      }
+    }
+  }
+}
+
 TEST(JsonNumbers, DoublesPrintLikeJava) {
   EXPECT_EQ(dbl(1.0), "1.0");
   EXPECT_EQ(dbl(-0.0), "-0.0");
