@@ -2,6 +2,7 @@
 // Values stay typed until the writer (no DOM): integers, floats, decimals as digit text, text and bytes as
 // views into the row's own arena, so decoding a row allocates nothing once the Row's buffers are warm.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +37,26 @@ struct Column {
   std::string items_json;  // arrays: the rendered "items" schema node (col::array fills it from the item Column)
 };
 
+// Identity of one TableSchema object, for caches keyed by its address: every construction, copy or
+// assignment draws a new number, so an address reused by another schema never matches a stale entry.
+class SchemaUid {
+ public:
+  SchemaUid() : v_(next()) {}
+  SchemaUid(const SchemaUid&) : v_(next()) {}
+  SchemaUid& operator=(const SchemaUid&) {
+    v_ = next();
+    return *this;
+  }
+  uint64_t value() const { return v_; }
+
+ private:
+  static uint64_t next() {
+    static std::atomic<uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
+  uint64_t v_;
+};
+
 // A table's shape at one point in time. Immutable once published; a DDL produces a new version.
 struct TableSchema {
   std::string db;      // MySQL database; PostgreSQL database name (source.db)
@@ -44,6 +65,7 @@ struct TableSchema {
   std::vector<Column> columns;
   std::vector<uint32_t> key;  // indexes into columns of the primary key, in key order; empty = null key
   uint64_t version = 0;
+  SchemaUid uid;
 
   // "<db>" for MySQL, "<schema>" for PostgreSQL: the middle part of the topic name.
   const std::string& ns() const { return schema.empty() ? db : schema; }

@@ -110,7 +110,7 @@ EnvelopeWriter::TableCache EnvelopeWriter::render(const TableSchema& t, Connecto
   TableCache tc;
   tc.version = t.version;
   tc.connector = c;
-  tc.table = t.table;
+  tc.uid = t.uid.value();
   tc.labels = field_labels(t);
   tc.topic = topic(t);
   if (opts_.schemas) {
@@ -122,12 +122,12 @@ EnvelopeWriter::TableCache EnvelopeWriter::render(const TableSchema& t, Connecto
 
 const EnvelopeWriter::TableCache& EnvelopeWriter::cache_for(const TableSchema& t, Connector c) {
   if (last_table_ == &t && last_cache_->version == t.version && last_cache_->connector == c &&
-      last_cache_->table == t.table) {
+      last_cache_->uid == t.uid.value()) {
     return *last_cache_;
   }
   auto it = cache_.find(&t);
   if (it == cache_.end() || it->second.version != t.version || it->second.connector != c ||
-      it->second.table != t.table) {
+      it->second.uid != t.uid.value()) {
     if (it == cache_.end() && cache_.size() >= kMaxCachedTables) cache_.clear();
     it = cache_.insert_or_assign(&t, render(t, c)).first;
     ++generation_;

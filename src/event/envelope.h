@@ -69,7 +69,7 @@ class EnvelopeWriter {
   struct TableCache {
     uint64_t version = 0;
     Connector connector = Connector::mysql;
-    std::string table;  // guards against a freed TableSchema's address being reused by another table
+    uint64_t uid = 0;  // TableSchema::uid: an address reused by another schema does not match
     std::string topic;
     std::vector<std::string> labels;
     std::string key_prefix;    // schemas: {"schema":<Key>,"payload":   otherwise empty

@@ -277,7 +277,7 @@ constexpr Base64Pairs kBase64UrlPairs = make_base64_pairs(kBase64Url);
 void append_int(std::string& out, int64_t v) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));  // (pointer, length): the iterator-pair overload goes through replace()
 }
 
 EpochNanos::EpochNanos(int64_t ns) : ns_(ns) {

@@ -113,6 +113,29 @@ TEST(EnvelopeSchemaCache, ANewTableVersionRendersANewSchema) {
   EXPECT_NE(after_ddl.find(R"("added":null)"), std::string::npos);
 }
 
+TEST(EnvelopeSchemaCache, AnotherTableAtTheSameAddressIsNotServedTheOldCache) {
+  // The cache is keyed by the TableSchema's address. A schema replaced in place (same address, same
+  // version, another table) must be rendered anew: assignment gives it a new uid.
+  const EnvelopeOptions o = testing::options(true);
+  TableSchema t = testing::mysql_customers(o);
+  EnvelopeWriter w(o);
+  ChangeEvent c = event_for(t, Op::create);
+  c.has_after = true;
+  testing::fill_customer(c.after, 1, "a", "1.00");
+  std::string first;
+  w.value(c, first);
+  EXPECT_EQ(w.table_topic(t, Connector::mysql), "shop.inventory.customers");
+
+  TableSchema other = testing::mysql_customers(o);
+  other.table = "suppliers";
+  t = other;  // same address, same version
+  std::string second;
+  w.value(c, second);
+  EXPECT_EQ(w.table_topic(t, Connector::mysql), "shop.inventory.suppliers");
+  EXPECT_NE(second.find("shop.inventory.suppliers.Value"), std::string::npos) << second.substr(0, 300);
+  EXPECT_EQ(second.find("customers"), std::string::npos);
+}
+
 TEST(EnvelopeValue, AppendsToTheCallersBuffer) {
   const EnvelopeOptions o = testing::options(false);
   const TableSchema t = testing::mysql_customers(o);
