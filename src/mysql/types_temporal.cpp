@@ -107,6 +107,13 @@ DateTime read_datetime_v1(ByteReader& r) {
   return t;
 }
 
+namespace {
+// |packed| without overflow: INT64_MIN (possible in damaged JSON opaque values) negates only as unsigned.
+uint64_t magnitude(int64_t packed) {
+  return packed < 0 ? uint64_t{0} - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
+}
+}  // namespace
+
 int64_t read_time2_micros(ByteReader& r, int fsp) {
   check_fsp(r, fsp);
   // Rebuild MySQL's packed form: (hms << 24) + microseconds, signed (my_time_packed_from_binary).
@@ -128,7 +135,7 @@ int64_t read_time2_micros(ByteReader& r, int fsp) {
     packed = intpart * (int64_t{1} << 24) + frac;
   }
   bool neg = packed < 0;
-  uint64_t mag = neg ? static_cast<uint64_t>(-packed) : static_cast<uint64_t>(packed);
+  uint64_t mag = magnitude(packed);
   uint64_t hms = mag >> 24, micros = mag % (1 << 24);
   int64_t hour = static_cast<int64_t>((hms >> 12) % (1 << 10)), minute = static_cast<int64_t>((hms >> 6) % 64),
           second = static_cast<int64_t>(hms % 64);
@@ -168,7 +175,7 @@ void append_iso_utc(std::string& out, int64_t epoch_seconds, uint32_t micros, in
 }
 
 DateTime unpack_datetime_packed(int64_t packed) {
-  uint64_t mag = packed < 0 ? static_cast<uint64_t>(-packed) : static_cast<uint64_t>(packed);
+  uint64_t mag = magnitude(packed);
   int64_t ymdhms = static_cast<int64_t>(mag >> 24);
   DateTime t = from_ymdhms(ymdhms >> 17, ymdhms % (1 << 17));
   t.micros = static_cast<uint32_t>(mag % (1 << 24));
@@ -177,7 +184,7 @@ DateTime unpack_datetime_packed(int64_t packed) {
 
 void append_time_packed(std::string& out, int64_t packed) {
   bool neg = packed < 0;
-  uint64_t mag = neg ? static_cast<uint64_t>(-packed) : static_cast<uint64_t>(packed);
+  uint64_t mag = magnitude(packed);
   uint64_t hms = mag >> 24;
   char buf[48];
   int n = std::snprintf(buf, sizeof buf, "%s%02u:%02u:%02u.%06u", neg ? "-" : "",
