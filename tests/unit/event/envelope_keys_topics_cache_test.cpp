@@ -20,6 +20,14 @@ ChangeEvent event_for(const TableSchema& t, Op op) {
   return e;
 }
 
+// An insert of customer 1 into `t`.
+ChangeEvent customer_created(const TableSchema& t) {
+  ChangeEvent c = event_for(t, Op::create);
+  c.has_after = true;
+  testing::fill_customer(c.after, 1, "a", "1.00");
+  return c;
+}
+
 TEST(EnvelopeKeys, DeleteKeysFromBeforeOthersFromAfter) {
   const EnvelopeOptions o = testing::options(false);
   const TableSchema t = testing::mysql_customers(o);
@@ -95,9 +103,7 @@ TEST(EnvelopeSchemaCache, ANewTableVersionRendersANewSchema) {
   const EnvelopeOptions o = testing::options(true);
   TableSchema t = testing::mysql_customers(o);
   EnvelopeWriter w(o);
-  ChangeEvent c = event_for(t, Op::create);
-  c.has_after = true;
-  testing::fill_customer(c.after, 1, "a", "1.00");
+  ChangeEvent c = customer_created(t);
   std::string first, again;
   w.value(c, first);
   w.value(c, again);
@@ -119,9 +125,7 @@ TEST(EnvelopeSchemaCache, AnotherTableAtTheSameAddressIsNotServedTheOldCache) {
   const EnvelopeOptions o = testing::options(true);
   TableSchema t = testing::mysql_customers(o);
   EnvelopeWriter w(o);
-  ChangeEvent c = event_for(t, Op::create);
-  c.has_after = true;
-  testing::fill_customer(c.after, 1, "a", "1.00");
+  ChangeEvent c = customer_created(t);
   std::string first;
   w.value(c, first);
   EXPECT_EQ(w.table_topic(t, Connector::mysql), "shop.inventory.customers");
@@ -140,9 +144,7 @@ TEST(EnvelopeValue, AppendsToTheCallersBuffer) {
   const EnvelopeOptions o = testing::options(false);
   const TableSchema t = testing::mysql_customers(o);
   EnvelopeWriter w(o);
-  ChangeEvent c = event_for(t, Op::create);
-  c.has_after = true;
-  testing::fill_customer(c.after, 1, "a", "1.00");
+  ChangeEvent c = customer_created(t);
   std::string out = "prefix:";
   w.value(c, out);
   EXPECT_EQ(out.rfind("prefix:{\"before\":null,", 0), 0u);
