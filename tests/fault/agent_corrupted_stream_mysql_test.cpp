@@ -4,125 +4,56 @@
 // of the damaged row, and keep its stored offset before it. A restart straight to the server then delivers
 // that row intact and everything after it. A connection cut inside an event instead is a transient
 // failure: the agent reconnects and delivers every row, intact.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/fault/agent_fault_support.h"
 #include "tests/integration/mysql_source_support.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace cdc::test::msrc {
 namespace {
 
-// Forwards every connection to host:port. In the server-to-client direction, at the first occurrence of
-// `marker` it sees (once for the proxy's lifetime), it either flips one bit in the middle of the marker
-// (Damage::flip) or forwards the bytes before that point and then closes both sides (Damage::cut: the
-// event arrives truncated, as when a connection dies mid-event).
+// Proxies to the test server; at the first occurrence of `marker` in the server-to-client bytes (once for
+// the proxy's lifetime) it either flips one bit in the middle of the marker (Damage::flip) or forwards the
+// bytes before that point and then closes the connection (Damage::cut: the event arrives truncated, as
+// when a connection dies mid-event). The marker is hundreds of bytes long, so some read holds a whole copy.
 enum class Damage { flip, cut };
 
 class CorruptingProxy {
  public:
-  CorruptingProxy(std::string host, unsigned port, std::string marker, Damage damage = Damage::flip)
-      : host_(std::move(host)), port_(port), marker_(std::move(marker)), damage_(damage) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(listen_fd_, 16);
-    socklen_t len = sizeof a;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    listen_port_ = ntohs(a.sin_port);
-    acceptor_ = std::thread([this] { accept_loop(); });
-  }
-  ~CorruptingProxy() {
-    stop_ = true;
-    acceptor_.join();
-    std::lock_guard lock(mu_);
-    for (auto& t : pumps_) t.join();
-    ::close(listen_fd_);
-  }
-  unsigned port() const { return listen_port_; }
-  bool flipped() const { return flipped_; }
+  CorruptingProxy(const std::string& host, unsigned port, std::string marker, Damage damage)
+      : marker_(std::move(marker)), damage_(damage), proxy_(host, port, [this](char* data, size_t& n) {
+          return damage_once(data, n);
+        }) {}
+  unsigned port() const { return proxy_.port(); }
+  bool flipped() const { return damaged_; }
 
  private:
-  void accept_loop() {
-    while (!stop_) {
-      pollfd lp{listen_fd_, POLLIN, 0};
-      if (::poll(&lp, 1, 100) <= 0) continue;
-      int client = ::accept(listen_fd_, nullptr, nullptr);
-      if (client < 0) continue;
-      std::lock_guard lock(mu_);
-      pumps_.emplace_back([this, client] { pump(client); });
+  bool damage_once(char* data, size_t& n) {
+    if (damaged_) return true;
+    char* at = std::search(data, data + n, marker_.begin(), marker_.end());
+    if (at == data + n || damaged_.exchange(true)) return true;
+    char* middle = at + marker_.size() / 2;
+    if (damage_ == Damage::cut) {
+      n = static_cast<size_t>(middle - data);
+      return false;
     }
+    *middle ^= 0x01;
+    return true;
   }
 
-  void pump(int client) {
-    int server = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port_));
-    ::inet_pton(AF_INET, host_.c_str(), &a.sin_addr);
-    if (::connect(server, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-      std::vector<char> buf(1 << 16);
-      bool done = false;
-      while (!stop_ && !done) {
-        pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
-        if (::poll(p, 2, 100) <= 0) continue;
-        for (int i = 0; i < 2 && !done; ++i) {
-          if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-          ssize_t n = ::read(p[i].fd, buf.data(), buf.size());
-          if (n <= 0) {
-            done = true;
-            break;
-          }
-          if (i == 1 && !flipped_) {
-            // The marker is hundreds of bytes long and repeated, so some read holds a whole copy of it.
-            auto end = buf.begin() + n;
-            auto at = std::search(buf.begin(), end, marker_.begin(), marker_.end());
-            if (at != end && !flipped_.exchange(true)) {
-              const auto middle = at + static_cast<std::ptrdiff_t>(marker_.size() / 2);
-              if (damage_ == Damage::cut) {
-                const auto keep = static_cast<size_t>(middle - buf.begin());
-                (void)!::write(client, buf.data(), keep);
-                done = true;
-                break;
-              }
-              *middle ^= 0x01;
-            }
-          }
-          if (::write(p[1 - i].fd, buf.data(), static_cast<size_t>(n)) != n) done = true;
-        }
-      }
-    }
-    ::close(server);
-    ::close(client);
-  }
-
-  std::string host_;
-  unsigned port_;
   std::string marker_;
   Damage damage_;
-  int listen_fd_ = -1;
-  unsigned listen_port_ = 0;
-  std::atomic<bool> stop_{false}, flipped_{false};
-  std::mutex mu_;
-  std::vector<std::thread> pumps_;
-  std::thread acceptor_;
+  std::atomic<bool> damaged_{false};
+  TcpProxy proxy_;  // last: its threads call damage_once, so it stops before the members above go
 };
 
 // Rewrites `  port: N` of the generated agent configuration.

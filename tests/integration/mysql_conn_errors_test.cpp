@@ -6,13 +6,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <poll.h>
-
-#include <atomic>
 #include <string>
-#include <thread>
 
 #include "tests/integration/mysql_conn_test_util.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace cdc::mysql::test {
 namespace {
@@ -50,66 +47,6 @@ std::string before_first(const std::string& first) {
   for (size_t i = name.rfind('.') + 1; i < name.size(); ++i) name[i] = '0';
   return name;
 }
-
-// A loopback TCP proxy to the test server that can go silent without closing, as a peer behind a
-// dead network path does: no FIN, no RST, just nothing.
-class FreezableProxy {
- public:
-  FreezableProxy(const std::string& host, unsigned port) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(listen_fd_, 1);
-    socklen_t len = sizeof a;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this, host, port] { run(host, port); });
-  }
-  ~FreezableProxy() {
-    stop_ = true;
-    thread_.join();
-    ::close(listen_fd_);
-  }
-  unsigned port() const { return port_; }
-  void freeze() { frozen_ = true; }
-
- private:
-  void run(const std::string& host, unsigned port) {
-    pollfd lp{listen_fd_, POLLIN, 0};
-    while (!stop_ && ::poll(&lp, 1, 100) == 0) {
-    }
-    if (stop_) return;
-    int client = ::accept(listen_fd_, nullptr, nullptr);
-    int server = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    ::inet_pton(AF_INET, host.c_str(), &a.sin_addr);
-    if (::connect(server, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-      char buf[65536];
-      while (!stop_) {
-        pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
-        if (frozen_ || ::poll(p, 2, 100) <= 0) {
-          if (frozen_) ::usleep(100000);
-          continue;
-        }
-        for (int i = 0; i < 2; ++i) {
-          if (!(p[i].revents & (POLLIN | POLLHUP))) continue;
-          ssize_t n = ::read(p[i].fd, buf, sizeof buf);
-          if (n <= 0 || ::write(p[1 - i].fd, buf, static_cast<size_t>(n)) != n) stop_ = true;
-        }
-      }
-    }
-    ::close(server);
-    ::close(client);
-  }
-  int listen_fd_ = -1;
-  unsigned port_ = 0;
-  std::atomic<bool> frozen_{false}, stop_{false};
-  std::thread thread_;
-};
 
 TEST(MysqlConnErrors, PurgedBinlogFileIsSourceUnusableNamingThePosition) {
   CDC_REQUIRE_TEST_ENV(env);
@@ -203,7 +140,7 @@ TEST(MysqlConnErrors, KilledStreamIsTransient) {
 TEST(MysqlConnErrors, SilentConnectionIsTransientAfterMissedHeartbeats) {
   CDC_REQUIRE_TEST_ENV(env);
   ConnectOptions opts = connect_options(env);
-  FreezableProxy proxy(opts.host, opts.port);
+  cdc::test::TcpProxy proxy(opts.host, opts.port);  // frozen below: silent, not closed
   opts.port = proxy.port();
   BinlogConnection conn(opts);
   conn.connect();
