@@ -157,6 +157,15 @@ def measure_stdout_drain(ctx, cmd, env, expect, stall_s=60):
     return s, None
 
 
+def agent_drain_row(ctx, wl, sink, group, kafka_contender, stdout_contender):
+    """Adds the results row of one agent drain: into Kafka under `group`, or with the stdout sink under
+    "peers" (the same job the npm peers do, for the events-per-CPU-second comparison)."""
+    if sink == "kafka":
+        return ctx.add_row(Row(group, wl.name, kafka_contender, wl.changes, role="agent"))
+    return ctx.add_row(Row("peers", wl.name, stdout_contender, wl.changes, role="agent",
+                           note="schemas off; JSON lines into a pipe the harness counts and discards"))
+
+
 def agent_drain_rows(ctx, source, row, expect, make_run, sink="kafka"):
     """Fills `row` with ctx.runs agent drains, each done when Kafka holds `expect` messages (sink "kafka")
     or the stdout sink wrote `expect` lines (sink "stdout"). make_run(i) -> (argv, env, topic, cleanup)."""

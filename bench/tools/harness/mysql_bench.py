@@ -7,7 +7,7 @@ import subprocess
 import time
 
 from . import agent
-from .context import agent_drain_rows, first_line, run_peer, run_samples
+from .context import agent_drain_row, agent_drain_rows, first_line, run_peer, run_samples
 from .proc import run
 from .results import Row
 
@@ -149,12 +149,8 @@ def _producer(ctx, wl, copy, binlog):
 def _agent_drain(ctx, wl, state_template, sink):
     """sink "kafka": the end-to-end drain into the dev Kafka; "stdout": the peers' job (envelopes without
     schemas as JSON lines, counted and discarded), for the events-per-CPU-second comparison."""
-    if sink == "kafka":
-        row = Row("mysql-e2e", wl.name, "cdc-agent run (MariaDB → Kafka)", wl.changes, role="agent")
-    else:
-        row = Row("peers", wl.name, "cdc-agent run, stdout sink (MySQL)", wl.changes, role="agent",
-                  note="schemas off; JSON lines into a pipe the harness counts and discards")
-    ctx.add_row(row)
+    row = agent_drain_row(ctx, wl, sink, "mysql-e2e", "cdc-agent run (MariaDB → Kafka)",
+                          "cdc-agent run, stdout sink (MySQL)")
     if not ctx.agent_run_available["mysql"]:
         row.pend()
         return

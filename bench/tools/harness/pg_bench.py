@@ -6,7 +6,7 @@ import shutil
 import time
 
 from . import agent
-from .context import agent_drain_rows, run_peer, run_samples
+from .context import agent_drain_row, agent_drain_rows, run_peer, run_samples
 from .results import Row
 
 PUBLICATION = "bench_pub"
@@ -76,12 +76,8 @@ def _pglr(ctx, wl):
 
 def _agent_drain(ctx, wl, sink):
     """As mysql_bench._agent_drain: "kafka" end to end, "stdout" the peers' job."""
-    if sink == "kafka":
-        row = Row("pg-e2e", wl.name, "cdc-agent run (PostgreSQL → Kafka)", wl.changes, role="agent")
-    else:
-        row = Row("peers", wl.name, "cdc-agent run, stdout sink (PostgreSQL)", wl.changes, role="agent",
-                  note="schemas off; JSON lines into a pipe the harness counts and discards")
-    ctx.add_row(row)
+    row = agent_drain_row(ctx, wl, sink, "pg-e2e", "cdc-agent run (PostgreSQL → Kafka)",
+                          "cdc-agent run, stdout sink (PostgreSQL)")
     if not ctx.agent_run_available["pg"]:
         row.pend()
         return
