@@ -40,6 +40,7 @@ struct SourceConfig {
   std::vector<std::string> exclude_tables;
   std::vector<std::string> exclude_columns;
   SnapshotMode snapshot = SnapshotMode::initial;
+  int64_t read_wait_us = 1000;  // once a busy stream is read up, wait this long for more before reading again
   struct {
     uint32_t server_id = 0;
   } mysql;

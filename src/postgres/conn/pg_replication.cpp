@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace cdc::pg {
 namespace {
@@ -110,11 +111,19 @@ bool PgReplicationConnection::wait_readable(int timeout_ms) {
 }
 
 std::optional<CopyData> PgReplicationConnection::read(int timeout_ms) {
-  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  // The clock is read only when a wait comes: most calls find a message in libpq's buffer.
+  std::optional<Clock::time_point> deadline_at;
+  auto deadline = [&] {
+    if (!deadline_at) deadline_at = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    return *deadline_at;
+  };
   for (;;) {
     char* buf = nullptr;
     int n = PQgetCopyData(conn_.raw(), &buf, /*async=*/1);
-    if (n > 0) return CopyData(buf, n);
+    if (n > 0) {
+      busy_ = true;
+      return CopyData(buf, n);
+    }
     if (n == -2) conn_.raise(nullptr, "reading the replication stream");
     if (n == -1) {
       // The server ended COPY: the final result says why (an error, or a clean end at shutdown).
@@ -126,10 +135,33 @@ std::optional<CopyData> PgReplicationConnection::read(int timeout_ms) {
       throw PgRetriableError(ExitCode::temporary,
                              "PostgreSQL " + conn_.params().describe() + ": the server ended the replication stream");
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    // Nothing complete is buffered. The walsender sends every message as a TCP segment of its own, so
+    // waking up whenever the socket turns readable means one wakeup, poll() and recv() for every few rows:
+    // in a drain that costs more CPU than all the decoding. While the stream is busy, take what the socket
+    // holds without waiting; once it holds nothing, let batch_wait_ pass so the next recv() takes a batch.
+    // Only after that comes the blocking poll(), so the first message after a quiet spell wakes us at once.
+    if (busy_) {
+      consume_input();
+      n = PQgetCopyData(conn_.raw(), &buf, /*async=*/1);
+      if (n > 0) return CopyData(buf, n);
+      if (n < 0) continue;  // -1 / -2: handled above
+      busy_ = false;
+      if (batch_wait_.count() > 0) {
+        auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline() - Clock::now());
+        std::this_thread::sleep_for(std::min(batch_wait_, left));
+        consume_input();
+        continue;
+      }
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline() - Clock::now()).count();
     if (left <= 0 || !wait_readable(static_cast<int>(left))) return std::nullopt;
-    if (!PQconsumeInput(conn_.raw())) conn_.raise(nullptr, "reading the replication stream");
+    consume_input();
   }
+}
+
+void PgReplicationConnection::consume_input() {
+  ++socket_reads_;
+  if (!PQconsumeInput(conn_.raw())) conn_.raise(nullptr, "reading the replication stream");
 }
 
 void PgReplicationConnection::send_status(Lsn write_lsn, Lsn flush_lsn, Lsn apply_lsn, bool reply) {

@@ -3,6 +3,7 @@
 // CopyData payloads are decoded by postgres/pgoutput.h (decode_server_message, decode_message).
 // Protocol: PostgreSQL docs, "Streaming Replication Protocol" (protocol-replication).
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -96,6 +97,12 @@ class PgReplicationConnection {
   // server ends it because the slot or publication became unusable.
   std::optional<CopyData> read(int timeout_ms);
 
+  // Once read() has taken everything a busy stream had sent, it waits this long for more before it reads
+  // again, rather than waking for every few messages (source.read_wait_us); 0 = wake for every arrival.
+  void set_batch_wait(std::chrono::microseconds wait) { batch_wait_ = wait; }
+  // How often read() went to the socket: a change means the messages since came in a new batch.
+  uint64_t socket_reads() const { return socket_reads_; }
+
   // Standby status update ('r'): flush_lsn is what the slot's confirmed_flush_lsn advances to, so pass
   // only positions whose events are delivered. reply asks the server for an immediate keepalive.
   void send_status(Lsn write_lsn, Lsn flush_lsn, Lsn apply_lsn, bool reply = false);
@@ -105,10 +112,14 @@ class PgReplicationConnection {
  private:
   [[noreturn]] void raise_stream_error(PGresult* res, std::string_view what);
   bool wait_readable(int timeout_ms);
+  void consume_input();  // PQconsumeInput: takes what the socket holds, never waits
 
   PgConnection conn_;
   std::string slot_;
   bool streaming_ = false;
+  std::chrono::microseconds batch_wait_{0};
+  bool busy_ = false;
+  uint64_t socket_reads_ = 0;  // read() handed out a message since it last waited for the socket
 };
 
 }  // namespace cdc::pg

@@ -182,6 +182,7 @@ void PgSource::connect() {
   // -c logical_decoding_work_mem=…, which decides when transactions stream) go after ours.
   if (const char* extra = std::getenv("PGOPTIONS"); extra && *extra) repl_params.options += std::string(" ") + extra;
   repl_ = std::make_unique<PgReplicationConnection>(repl_params);
+  repl_->set_batch_wait(std::chrono::microseconds(cfg_.source.read_wait_us));
   ensure_slot_for_start();
   if (!snapshot_pending_ && !finished_) begin_streaming();
 }
@@ -267,14 +268,20 @@ void PgSource::poll(event::EventSink& out, int timeout_ms) {
       run_snapshot(out);
       return;
     }
+    // The clock is looked at once per batch read from the socket, not per message: a batch is handled in
+    // well under a millisecond, unless Kafka's backpressure holds a row up, and then the sink's wait
+    // sends the status updates (keepalive()); the replay of a streamed transaction sends its own.
+    uint64_t batch = repl_->socket_reads() - 1;
+    int64_t left = 0;
     for (;;) {
-      maybe_send_status(false);
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) break;
+      if (repl_->socket_reads() != batch) {
+        batch = repl_->socket_reads();
+        maybe_send_status(false);
+        left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0) break;
+      }
       std::optional<CopyData> cd = repl_->read(static_cast<int>(left));
       if (!cd) break;
-      // One row per XLogData, so a status update can go out between any two rows, however slowly a Kafka
-      // queue under backpressure lets them through; the replay of a streamed transaction sends its own.
       handle(*cd, out);
     }
   } catch (const PgRetriableError& e) {
