@@ -15,10 +15,13 @@ void append_fixed(std::string& out, uint64_t v, int base, size_t width, std::str
     throw Error(ExitCode::internal, "change id: " + std::string(what) + " " + std::to_string(v) +
                                         " does not fit " + std::to_string(width) + " digits");
   }
-  out.append(width - len, '0');
+  // One resize, then the digits in place (two of these per event: no push_back per character).
+  const size_t at = out.size();
+  out.resize(at + width, '0');
+  char* dst = out.data() + at + (width - len);
   for (size_t i = 0; i < len; ++i) {
     const char c = buf[i];
-    out.push_back(c >= 'a' && c <= 'f' ? static_cast<char>(c - 'a' + 'A') : c);  // LSNs print upper-case
+    dst[i] = c >= 'a' && c <= 'f' ? static_cast<char>(c - 'a' + 'A') : c;  // LSNs print upper-case
   }
 }
 

@@ -46,7 +46,10 @@ void BinlogDecoder::on_early_rotate(Bytes event) {
   handler_.on_rotate(r.next_file, r.position);
 }
 
-void BinlogDecoder::reset_tables() { tables_.clear(); }
+void BinlogDecoder::reset_tables() {
+  tables_.clear();
+  seen_maps_.clear();
+}
 
 int64_t BinlogDecoder::ts_ns(const EventHeader& h) const {
   if (tx_.commit_ts_ns) return tx_.commit_ts_ns;
@@ -171,27 +174,46 @@ void BinlogDecoder::on_query(const RawEvent& ev, const QueryEvent& q, const Wher
 }
 
 void BinlogDecoder::on_table_map(const RawEvent& ev) {
+  const size_t id_len = fde_->post_header(TABLE_MAP_EVENT) == 6 ? 4 : 6;
+  if (ev.body.size() > id_len) {
+    uint64_t id = 0;
+    for (size_t i = 0; i < id_len; ++i) id |= uint64_t{ev.body[i]} << (8 * i);
+    auto seen = seen_maps_.find(id);
+    if (seen != seen_maps_.end() && std::string_view(seen->second.body) ==
+                                        std::string_view(reinterpret_cast<const char*>(ev.body.data()), ev.body.size())) {
+      tables_[id] = seen->second.dec;
+      return;
+    }
+  }
   TableMap map = parse_table_map(ev.body, *fde_);
   // Tables the agent does not capture are never decoded: their rows cannot fail or slow the stream.
   if (opts_.include && !opts_.include(map.db, map.table)) {
     tables_[map.table_id] = nullptr;
+    remember_map(map.table_id, ev.body, nullptr);
     return;
   }
   // Signature: everything after the table id, so a re-mapped table with the same shape reuses its schema.
-  size_t id_len = fde_->post_header(TABLE_MAP_EVENT) == 6 ? 4 : 6;
   std::string sig(reinterpret_cast<const char*>(ev.body.data()) + id_len, ev.body.size() - id_len);
   std::string key = map.db + "." + map.table;
   auto& versions = versions_[key];
   for (const auto& [s, dec] : versions.live)
     if (s == sig) {
       tables_[map.table_id] = dec;
+      remember_map(map.table_id, ev.body, dec);
       return;
     }
   const ExternalTableInfo* ext = opts_.external ? checked_external(map) : nullptr;
   auto dec = std::make_shared<RowDecoder>(map, opts_.envelope, fde_->flavor, ext, opts_.naming);
   dec->set_schema_version(++versions.built);
   versions.live.emplace_back(std::move(sig), dec);
-  tables_[map.table_id] = std::move(dec);
+  tables_[map.table_id] = dec;
+  remember_map(map.table_id, ev.body, std::move(dec));
+}
+
+void BinlogDecoder::remember_map(uint64_t table_id, Bytes body, std::shared_ptr<const RowDecoder> dec) {
+  SeenMap& m = seen_maps_[table_id];
+  m.body.assign(reinterpret_cast<const char*>(body.data()), body.size());
+  m.dec = std::move(dec);
 }
 
 // information_schema describes the table as it is now; the TABLE_MAP as it was when the rows were written.
@@ -225,6 +247,7 @@ const ExternalTableInfo* BinlogDecoder::checked_external(const TableMap& map) {
 }
 
 void BinlogDecoder::retire_tables_in(const std::string& ddl) {
+  seen_maps_.clear();  // the next TABLE_MAP of every table goes through the signatures again
   std::string text = ascii_lower(ddl);
   for (auto& [key, versions] : versions_) {
     std::string table = ascii_lower(key.substr(key.find('.') + 1));

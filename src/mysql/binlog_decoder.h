@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "event/change_event.h"
@@ -145,6 +146,16 @@ class BinlogDecoder {
     std::vector<std::pair<std::string, std::shared_ptr<const RowDecoder>>> live;
   };
   std::map<std::string, Versions> versions_;
+  // The last TABLE_MAP of each table_id, byte for byte, and the decoder it resolved to (null: not captured).
+  // The server writes a TABLE_MAP before the rows of every statement; in small transactions parsing it,
+  // matching the include regexes and finding its signature again cost as much as decoding the rows.
+  // Cleared with tables_ and whenever a DDL retires decoders.
+  struct SeenMap {
+    std::string body;
+    std::shared_ptr<const RowDecoder> dec;
+  };
+  std::unordered_map<uint64_t, SeenMap> seen_maps_;
+  void remember_map(uint64_t table_id, Bytes body, std::shared_ptr<const RowDecoder> dec);
   std::vector<std::shared_ptr<const RowDecoder>> retired_;
   void retire_tables_in(const std::string& ddl);
   const ExternalTableInfo* checked_external(const TableMap& map);

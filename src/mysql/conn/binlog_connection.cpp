@@ -327,7 +327,9 @@ void BinlogConnection::check_silence() {
 std::optional<std::span<const uint8_t>> BinlogConnection::next_event(int timeout_ms) {
   if (!mysql_ || dumping_from_.empty()) throw Error(ExitCode::internal, "next_event without a running binlog dump");
   if (at_end_) return std::nullopt;
+  waited_ = false;
   if (!data_buffered()) {
+    waited_ = true;
     pollfd pfd{mysql_get_socket(mysql_), POLLIN, 0};
     int rc = ::poll(&pfd, 1, timeout_ms);
     if (rc < 0 && errno != EINTR) {
@@ -337,12 +339,13 @@ std::optional<std::span<const uint8_t>> BinlogConnection::next_event(int timeout
       check_silence();
       return std::nullopt;
     }
+    // The socket delivered: that is what the silence check needs to know (not a clock read per packet).
+    last_packet_ = std::chrono::steady_clock::now();
   }
   // Reads one whole packet (joining 16 MiB continuation packets); a server error packet (0xFF) is
   // turned into mysql_errno() by libmariadb and lands in fail().
   unsigned long len = mysql_net_read_packet(mysql_);
   if (len == packet_error) fail("reading the binlog from " + dumping_from_ + " on " + opts_.describe());
-  last_packet_ = std::chrono::steady_clock::now();
   const uint8_t* p = mysql_->net.read_pos;
   if (len >= 1 && p[0] == 0x00) return std::span<const uint8_t>(p + 1, len - 1);
   if (p[0] == 0xfe && len < 9) {  // EOF packet: the non-blocking dump reached the end of the binlog

@@ -134,6 +134,8 @@ class BinlogConnection {
   // server_id -> ExitCode::config, a lost connection -> TransientError.
   std::optional<std::span<const uint8_t>> next_event(int timeout_ms);
   bool at_end() const { return at_end_; }
+  // The last next_event() found nothing buffered and waited for the socket.
+  bool waited() const { return waited_; }
   // Whether events end with a CRC32 (the server's binlog_checksum, negotiated by start_dump()).
   bool checksum() const { return checksum_; }
 
@@ -152,6 +154,7 @@ class BinlogConnection {
   std::chrono::milliseconds silence_limit_{0};  // 0 = no heartbeats, no limit
   bool connected_once_ = false;  // mysql_real_connect succeeded on the current handle
   bool at_end_ = false;
+  bool waited_ = false;
   bool checksum_ = false;
   bool openssl_ = false;  // libmariadb's TLS backend is OpenSSL, so SSL_pending() can be asked
 };

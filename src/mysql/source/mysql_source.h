@@ -98,6 +98,8 @@ class MysqlSource final : public event::Source, private BinlogHandler {
   std::unique_ptr<MysqlSnapshot> snapshot_;  // owns the schemas its events point at
   uint64_t tx_begin_pos_ = 0;    // start of the current transaction (change ids)
   uint64_t tx_event_index_ = 0;  // index of the next change in it
+  std::string index_of_file_;     // the binlog file whose index file_index_ holds
+  uint64_t file_index_ = 0;
   // include/exclude_tables verdict of the last table seen: consecutive changes nearly always hit the same
   // table, and matching the patterns for every row was a visible share of the agent's CPU.
   std::string filter_db_, filter_table_;
