@@ -1,11 +1,21 @@
 #include "sink/stdout_sink.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 
 namespace cdc {
 
-StdoutSink::StdoutSink(int fd, size_t buffer_bytes) : fd_(fd), limit_(buffer_bytes) { buf_.reserve(limit_); }
+StdoutSink::StdoutSink(int fd, size_t buffer_bytes) : fd_(fd), limit_(buffer_bytes) {
+  buf_.reserve(limit_);
+  // Into a pipe, a write larger than the pipe's capacity (64 KiB by default) blocks halfway, and every
+  // write wakes the reader: a pipe as large as the buffer takes each write whole. Best effort (the limit
+  // is /proc/sys/fs/pipe-max-size); a smaller pipe still works, only with more wakeups.
+  struct stat st {};
+  if (fstat(fd_, &st) == 0 && S_ISFIFO(st.st_mode)) (void)fcntl(fd_, F_SETPIPE_SZ, static_cast<int>(limit_));
+}
 
 void StdoutSink::send(OutMessage&& msg) {
   buf_ += msg.topic;

@@ -15,7 +15,7 @@ namespace cdc {
 
 class StdoutSink final : public Sink {
  public:
-  explicit StdoutSink(int fd = STDOUT_FILENO, size_t buffer_bytes = 64 * 1024);
+  explicit StdoutSink(int fd = STDOUT_FILENO, size_t buffer_bytes = 256 * 1024);
 
   void send(OutMessage&& msg) override;
   // Writes what is buffered and reports it; nothing is ever outstanding after that, so it does
