@@ -148,7 +148,7 @@ def _producer(ctx, wl, copy, binlog):
 
 def _agent_drain(ctx, wl, state_template, sink):
     """sink "kafka": the end-to-end drain into the dev Kafka; "stdout": the peers' job (envelopes without
-    schemas as JSON lines, counted and discarded), for the events-per-CPU-second comparison."""
+    schemas as JSON lines to /dev/null), for the events-per-CPU-second comparison."""
     row = agent_drain_row(ctx, wl, sink, "mysql-e2e", "cdc-agent run (MariaDB → Kafka)",
                           "cdc-agent run, stdout sink (MySQL)")
     if not ctx.agent_run_available["mysql"]:
@@ -165,9 +165,10 @@ def _agent_drain(ctx, wl, state_template, sink):
         shutil.copytree(state_template, state)
         prefix = f"benchmy{wl.name.replace('_', '')}{time.time_ns()}"
         cfg = os.path.join(ctx.work, f"agent-mysql-{i}.yaml")
-        agent.write_config(cfg, ctx.env, "mysql", wl.table, prefix, state, server_id=5401 + i, sink=sink,
-                           schemas=(sink == "kafka"))
+        metrics = agent.write_config(cfg, ctx.env, "mysql", wl.table, prefix, state, server_id=5401 + i, sink=sink,
+                                     schemas=(sink == "kafka"))
         return ([ctx.agent_bin, "run", "-c", cfg], agent.run_env(ctx.env, "mysql"),
-                agent.topic(prefix, "mysql", ctx.env, wl.table), lambda: shutil.rmtree(state, ignore_errors=True))
+                metrics or agent.topic(prefix, "mysql", ctx.env, wl.table),
+                lambda: shutil.rmtree(state, ignore_errors=True))
 
     agent_drain_rows(ctx, "mysql", row, wl.messages, make_run, sink=sink)

@@ -89,14 +89,14 @@ def _agent_drain(ctx, wl, sink):
         shutil.rmtree(state, ignore_errors=True)
         prefix = f"benchpg{wl.name.replace('_', '')}{time.time_ns()}"
         cfg = os.path.join(ctx.work, f"agent-pg-{i}.yaml")
-        agent.write_config(cfg, ctx.env, "postgres", wl.table, prefix, state, slot=slot, publication=PUBLICATION,
-                           sink=sink, schemas=(sink == "kafka"))
+        metrics = agent.write_config(cfg, ctx.env, "postgres", wl.table, prefix, state, slot=slot,
+                                     publication=PUBLICATION, sink=sink, schemas=(sink == "kafka"))
 
         def cleanup():
             drop_slot(ctx, slot)
             shutil.rmtree(state, ignore_errors=True)
 
         return ([ctx.agent_bin, "run", "-c", cfg], agent.run_env(ctx.env, "postgres"),
-                agent.topic(prefix, "postgres", ctx.env, wl.table), cleanup)
+                metrics or agent.topic(prefix, "postgres", ctx.env, wl.table), cleanup)
 
     agent_drain_rows(ctx, "pg", row, wl.messages, make_run, sink=sink)
