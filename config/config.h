@@ -40,13 +40,13 @@ struct SourceConfig {
   std::vector<std::string> exclude_tables;
   std::vector<std::string> exclude_columns;
   SnapshotMode snapshot = SnapshotMode::initial;
-  int64_t read_wait_us = 1000;  // once a busy stream is read up, wait this long for more before reading again
   struct {
     uint32_t server_id = 0;
   } mysql;
   struct {
     std::string slot;         // default cdc_<name>, sanitised
     std::string publication;  // default: slot
+    int64_t read_wait_us = 1000;  // once a busy stream is read up, wait this long for more before reading again
   } postgres;
 };
 

@@ -88,14 +88,6 @@ const std::array kKeys{
             .choices = "initial|never|initial_only|when_needed",
             .apply = [](C& c, const V& v) { c.source.snapshot = as_enum<SnapshotMode>(v); }},
 
-    KeySpec{.path = "source.read_wait_us", .type = T::integer, .default_yaml = "1000",
-            .doc = "Once the agent has read everything a busy source sent, it waits this many microseconds "
-                   "for more before reading again, so each wakeup takes a batch of rows instead of a few "
-                   "(PostgreSQL sends every row as a network packet of its own). Adds at most this much "
-                   "latency, and only while rows keep coming; the first row after a quiet spell is read at "
-                   "once. 0 = wake up for every arrival.",
-            .min = 0, .max = 100000, .apply = [](C& c, const V& v) { c.source.read_wait_us = v.integer; }},
-
     KeySpec{.path = "source.mysql", .type = T::section, .doc = "MySQL/MariaDB only."},
     KeySpec{.path = "source.mysql.server_id", .type = T::integer, .required = R::for_mysql,
             .doc = "Replica server id the agent presents; unique among all replicas of the source.",
@@ -110,6 +102,13 @@ const std::array kKeys{
     KeySpec{.path = "source.postgres.publication", .type = T::string, .default_note = "the slot name",
             .doc = "Publication to stream (created when missing, before the slot).",
             .apply = [](C& c, const V& v) { c.source.postgres.publication = v.text; }},
+    KeySpec{.path = "source.postgres.read_wait_us", .type = T::integer, .default_yaml = "1000",
+            .doc = "Once the agent has read everything a busy stream sent, it waits this many microseconds "
+                   "for more before reading again, so each wakeup takes a batch of rows instead of a few "
+                   "(the walsender sends every row as a network packet of its own). Adds at most this much "
+                   "latency, and only while rows keep coming; the first row after a quiet spell is read at "
+                   "once. 0 = wake up for every arrival.",
+            .min = 0, .max = 100000, .apply = [](C& c, const V& v) { c.source.postgres.read_wait_us = v.integer; }},
 
     KeySpec{.path = "sink", .type = T::section, .doc = "Where envelopes go."},
     KeySpec{.path = "sink.type", .type = T::choice, .default_yaml = "stdout",

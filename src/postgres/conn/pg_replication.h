@@ -98,7 +98,7 @@ class PgReplicationConnection {
   std::optional<CopyData> read(int timeout_ms);
 
   // Once read() has taken everything a busy stream had sent, it waits this long for more before it reads
-  // again, rather than waking for every few messages (source.read_wait_us); 0 = wake for every arrival.
+  // again, rather than waking for every few messages (source.postgres.read_wait_us); 0 = wake for every arrival.
   void set_batch_wait(std::chrono::microseconds wait) { batch_wait_ = wait; }
   // How often read() went to the socket: a change means the messages since came in a new batch.
   uint64_t socket_reads() const { return socket_reads_; }

@@ -182,7 +182,7 @@ void PgSource::connect() {
   // -c logical_decoding_work_mem=…, which decides when transactions stream) go after ours.
   if (const char* extra = std::getenv("PGOPTIONS"); extra && *extra) repl_params.options += std::string(" ") + extra;
   repl_ = std::make_unique<PgReplicationConnection>(repl_params);
-  repl_->set_batch_wait(std::chrono::microseconds(cfg_.source.read_wait_us));
+  repl_->set_batch_wait(std::chrono::microseconds(cfg_.source.postgres.read_wait_us));
   ensure_slot_for_start();
   if (!snapshot_pending_ && !finished_) begin_streaming();
 }

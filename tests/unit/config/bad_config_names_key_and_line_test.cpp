@@ -72,8 +72,9 @@ const BadConfig kBadConfigs[] = {
      "  interval_ms: -1\n",
      "config.yaml:8: heartbeat.interval_ms: -1 is out of range 0..86400000"},
     {"read_wait_too_long",
-     "name: shop\nsource:\n  type: postgres\n  host: h\n  user: cdc\n  database: shop\n  read_wait_us: 250000\n",
-     "config.yaml:7: source.read_wait_us: 250000 is out of range 0..100000"},
+     "name: shop\nsource:\n  type: postgres\n  host: h\n  user: cdc\n  database: shop\n  postgres:\n"
+     "    read_wait_us: 250000\n",
+     "config.yaml:8: source.postgres.read_wait_us: 250000 is out of range 0..100000"},
     {"negative_shutdown_timeout",
      "name: shop\nsource:\n  type: mysql\n  host: h\n  user: cdc\n  mysql: {server_id: 1}\nshutdown_timeout_ms: -5\n",
      "config.yaml:7: shutdown_timeout_ms: -5 is out of range 0..86400000"},
