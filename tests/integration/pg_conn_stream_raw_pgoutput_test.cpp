@@ -1,6 +1,7 @@
 // The replication connection streams pgoutput as raw CopyData: a committed transaction arrives as
 // XLogData frames carrying Begin, Relation, Insert… and Commit, and a status update that asks for a reply
-// gets a primary keepalive back. A broken stream is a retriable error.
+// gets a primary keepalive back. A broken stream is a retriable error. Reading in batches
+// (set_batch_wait) changes nothing in what arrives.
 #include "tests/integration/pg_conn_support.h"
 
 namespace cdc::pg::test {
@@ -51,6 +52,50 @@ TEST_F(StreamRawPgoutput, ReadReturnsNothingWithinTimeoutWhenIdle) {
   }
   auto t0 = std::chrono::steady_clock::now();
   EXPECT_FALSE(repl.read(250).has_value());
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, std::chrono::milliseconds(240));
+  EXPECT_LT(waited, std::chrono::seconds(3));
+}
+
+// source.postgres.read_wait_us: once a busy stream is read up, read() waits before going to the socket
+// again, so it takes batches. The messages are the same ones, in the same order, as reading each arrival.
+TEST_F(StreamRawPgoutput, BatchWaitReadsTheSameMessagesInTheSameOrder) {
+  std::string t = new_table("id int PRIMARY KEY, v text");
+  auto& plain = open_repl();
+  auto& batched = open_repl();
+  Stream s = new_stream(t, plain);
+  std::string slot2 = new_slot();
+  batched.create_slot(slot2);
+  constexpr int kTransactions = 200;
+  for (int i = 0; i < kTransactions; ++i)
+    sql->exec("INSERT INTO public." + t + " SELECT g, repeat('x', 50) FROM generate_series(" +
+              std::to_string(i * 10) + ", " + std::to_string(i * 10 + 9) + ") g");
+
+  auto drain = [&](PgReplicationConnection& repl, const std::string& slot, std::chrono::microseconds wait) {
+    repl.set_batch_wait(wait);
+    start_streaming(repl, {slot, 0, s.publication});
+    int commits = 0;
+    std::vector<Frame> changes;
+    for (const auto& f : read_until(repl, [&](const Frame& f) {
+           return f.kind == 'w' && f.message_type() == 'C' && ++commits == kTransactions;
+         }))
+      if (f.kind == 'w') changes.push_back(f);
+    return changes;
+  };
+  std::vector<Frame> a = drain(plain, s.slot, std::chrono::microseconds(0));
+  std::vector<Frame> b = drain(batched, slot2, std::chrono::microseconds(5000));
+  ASSERT_EQ(a.size(), static_cast<size_t>(kTransactions) * 12 + 1);  // B, 10 I, C (+ one Relation)
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].wal_start, b[i].wal_start) << i;
+    EXPECT_EQ(a[i].data, b[i].data) << i;
+  }
+
+  // With the wait on, a quiet stream still answers "nothing" after the caller's timeout, not later.
+  while (batched.read(300)) {
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(batched.read(250).has_value());
   auto waited = std::chrono::steady_clock::now() - t0;
   EXPECT_GE(waited, std::chrono::milliseconds(240));
   EXPECT_LT(waited, std::chrono::seconds(3));
