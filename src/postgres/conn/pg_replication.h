@@ -118,8 +118,8 @@ class PgReplicationConnection {
   std::string slot_;
   bool streaming_ = false;
   std::chrono::microseconds batch_wait_{0};
-  bool busy_ = false;
-  uint64_t socket_reads_ = 0;  // read() handed out a message since it last waited for the socket
+  bool busy_ = false;  // read() handed out a message since it last waited for the socket
+  uint64_t socket_reads_ = 0;
 };
 
 }  // namespace cdc::pg

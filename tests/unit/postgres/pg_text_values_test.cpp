@@ -98,6 +98,16 @@ TEST(PgTextValues, TextAndBytea) {
   EXPECT_EQ(c.view(17, "a\\\\b\\001"), std::string_view("a\\b\x01", 4));  // bytea_output = escape
   EXPECT_THROW(c(17, "\\x0"), DecodeError);
   EXPECT_THROW(c(17, "\\xzz"), DecodeError);
+  EXPECT_EQ(c.view(17, "\\xDEADbeef"), std::string_view("\xde\xad\xbe\xef", 4));  // either case
+  EXPECT_THROW(c(17, "\\x0g"), DecodeError);                                        // a bad second digit
+  EXPECT_THROW(c(17, "\\x00ff1/"), DecodeError);                                    // ... at the end
+  std::string hex = "\\x", want;
+  for (int b = 0; b < 256; ++b) {
+    hex += "0123456789abcdef"[b >> 4];
+    hex += "0123456789ABCDEF"[b & 15];
+    want += static_cast<char>(b);
+  }
+  EXPECT_EQ(c.view(17, hex), want);  // every byte value
 }
 
 TEST(PgTextValues, Dates) {
