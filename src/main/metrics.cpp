@@ -1,9 +1,16 @@
 #include "main/metrics.h"
 
 #include <CivetServer.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "util/error.h"
@@ -128,9 +135,45 @@ class Endpoint : public CivetHandler {
   const std::string& source_type_;
 };
 
+// The address a local client reaches a listener on: "ADDR:PORT" or "[ADDR]:PORT" as metrics.listen is
+// written; a wildcard (or no address) is reached on loopback.
+std::string local_address(const std::string& listen, bool& ipv6) {
+  std::string host;
+  if (!listen.empty() && listen.front() == '[') {
+    ipv6 = true;
+    host = listen.substr(1, listen.find(']') - 1);
+    return host.empty() || host == "::" ? "::1" : host;
+  }
+  ipv6 = false;
+  auto colon = listen.rfind(':');
+  host = colon == std::string::npos ? "" : listen.substr(0, colon);
+  return host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host;
+}
+
+// One connection to the listener, closed at once: it makes civetweb's listener thread return from poll().
+void poke(const std::string& host, bool ipv6, int port) {
+  int fd = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  if (ipv6) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(static_cast<uint16_t>(port));
+    if (::inet_pton(AF_INET6, host.c_str(), &a.sin6_addr) == 1)
+      (void)::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  } else {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) == 1)
+      (void)::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  ::close(fd);
+}
+
 }  // namespace
 
 struct MetricsServer::Impl {
+  std::string listen;
   std::string name, source_type;
   Endpoint metrics_ep, healthz_ep, readyz_ep;
   std::unique_ptr<CivetServer> server;
@@ -146,6 +189,7 @@ struct MetricsServer::Impl {
 MetricsServer::MetricsServer(const std::string& listen, const AgentStats& stats, std::string name,
                              std::string source_type)
     : impl_(std::make_unique<Impl>(stats, std::move(name), std::move(source_type))) {
+  impl_->listen = listen;
   // civetweb wants "ADDR:PORT" for IPv4 and "[ADDR]:PORT" for IPv6, as metrics.listen is written.
   std::vector<std::string> options = {"listening_ports", listen, "num_threads", "2", "enable_keep_alive", "no"};
   try {
@@ -160,7 +204,23 @@ MetricsServer::MetricsServer(const std::string& listen, const AgentStats& stats,
 }
 
 MetricsServer::~MetricsServer() {
-  if (impl_ && impl_->server) impl_->server->close();
+  if (!impl_ || !impl_->server) return;
+  // civetweb (1.15) notices a stop only when its listener's poll() returns, which without a connection
+  // it does every 2 s (SOCKET_TIMEOUT_QUANTUM): every agent shutdown took 2 s longer. While close() waits,
+  // connect to ourselves every 20 ms so the listener wakes, sees the stop and lets close() return.
+  bool ipv6 = false;
+  const std::string host = local_address(impl_->listen, ipv6);
+  const int port = this->port();
+  std::atomic<bool> closed{false};
+  std::thread waker([&] {
+    while (!closed.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (!closed.load() && port > 0) poke(host, ipv6, port);
+    }
+  });
+  impl_->server->close();
+  closed.store(true);
+  waker.join();
 }
 
 int MetricsServer::port() const {

@@ -2,7 +2,10 @@
 // loopback (a raw socket client, so the test does not depend on the server's own client code).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 
 #include "main/metrics.h"
 #include "tests/support/http_get.h"
@@ -76,6 +79,23 @@ TEST(Metrics, ServesTheThreeEndpointsOverHttp) {
   EXPECT_NE(m.find("cdc_events_total{name=\"shop\",source=\"postgres\"} 7"), std::string::npos) << m;
   EXPECT_NE(m.find("cdc_ready{name=\"shop\",source=\"postgres\"} 1"), std::string::npos) << m;
   EXPECT_EQ(status_of(server.port(), "/nope"), 404);
+}
+
+// civetweb's listener looks at its stop flag only every 2 s unless a connection wakes it; the agent's
+// shutdown (SIGTERM, systemd stop) must not wait for that.
+TEST(Metrics, StopsWithoutWaitingForTheListenerTimeout) {
+  AgentStats s;
+  for (const char* listen : {"127.0.0.1:0", "0.0.0.0:0"}) {
+    auto server = std::make_unique<MetricsServer>(listen, s, "shop", "mysql");
+    EXPECT_EQ(status_of(server->port(), "/healthz"), 503);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the listener is back in its poll()
+    auto t0 = std::chrono::steady_clock::now();
+    server.reset();
+    auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_LT(took, std::chrono::milliseconds(1000)) << listen << ": stopping took "
+                                                     << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                                                     << " ms";
+  }
 }
 
 TEST(Metrics, PortInUseIsATemporaryErrorNamingTheKey) {
