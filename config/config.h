@@ -46,7 +46,7 @@ struct SourceConfig {
   struct {
     std::string slot;         // default cdc_<name>, sanitised
     std::string publication;  // default: slot
-    int64_t read_wait_us = 1000;  // once a busy stream is read up, wait this long for more before reading again
+    int64_t read_wait_us = 250;  // once a busy stream is read up, wait this long for more before reading again
   } postgres;
 };
 

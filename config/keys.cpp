@@ -102,7 +102,7 @@ const std::array kKeys{
     KeySpec{.path = "source.postgres.publication", .type = T::string, .default_note = "the slot name",
             .doc = "Publication to stream (created when missing, before the slot).",
             .apply = [](C& c, const V& v) { c.source.postgres.publication = v.text; }},
-    KeySpec{.path = "source.postgres.read_wait_us", .type = T::integer, .default_yaml = "1000",
+    KeySpec{.path = "source.postgres.read_wait_us", .type = T::integer, .default_yaml = "250",
             .doc = "Once the agent has read everything a busy stream sent, it waits this many microseconds "
                    "for more before reading again, so each wakeup takes a batch of rows instead of a few "
                    "(the walsender sends every row as a network packet of its own). Adds at most this much "

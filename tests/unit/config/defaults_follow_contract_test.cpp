@@ -45,7 +45,7 @@ TEST(ConfigDefaults, MinimalMysqlGetsContractDefaults) {
   EXPECT_EQ(c.envelope.bigint_unsigned, event::BigintUnsignedHandling::long_);
   EXPECT_FALSE(c.envelope.transaction_metadata);
   EXPECT_EQ(c.heartbeat.interval_ms, 10000);
-  EXPECT_EQ(c.source.postgres.read_wait_us, 1000);
+  EXPECT_EQ(c.source.postgres.read_wait_us, 250);
   EXPECT_EQ(c.state.dir, "/var/lib/cdc-agent/shop");
   EXPECT_EQ(c.metrics.listen, "");
   EXPECT_EQ(c.log.level, "info");
