@@ -1,5 +1,6 @@
 // bench-kafka-count: waits until the named topics together hold at least --expect messages (the sum of
-// their partitions' high watermarks) and prints {"count":N,"elapsed_s":S}. bench/run uses it to time a
+// their partitions' high watermarks) and prints {"count":N,"elapsed_s":S,"first_s":F}, F being when the
+// first message was seen (-1: none). bench/run uses it to time a
 // backlog drain: the dev Kafka keeps only a few MB per partition, so counting by reading back is not
 // possible, but a high watermark still counts every message the broker acknowledged.
 // Exit 0 when reached; 2 when the count did not grow for --stall seconds (prints the count reached).
@@ -58,20 +59,23 @@ int main(int argc, char** argv) {
     const double t0 = cdc::bench::wall_seconds();
     double last_progress = t0;
     int64_t best = 0;
+    double first = -1;
     for (;;) {
       int64_t n = count_messages(rk.get(), topics);
       double now = cdc::bench::wall_seconds();
       if (n > best) {
+        if (best == 0) first = now - t0;
         best = n;
         last_progress = now;
       }
       if (best >= expect) {
-        std::printf("{\"count\":%lld,\"elapsed_s\":%.6f}\n", static_cast<long long>(best), now - t0);
+        std::printf("{\"count\":%lld,\"elapsed_s\":%.6f,\"first_s\":%.6f}\n", static_cast<long long>(best),
+                    now - t0, first);
         return 0;
       }
       if (now - last_progress > stall_s) {
-        std::printf("{\"count\":%lld,\"elapsed_s\":%.6f,\"stalled\":true}\n", static_cast<long long>(best),
-                    now - t0);
+        std::printf("{\"count\":%lld,\"elapsed_s\":%.6f,\"first_s\":%.6f,\"stalled\":true}\n",
+                    static_cast<long long>(best), now - t0, first);
         return 2;
       }
       std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(interval_ms));

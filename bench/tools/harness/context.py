@@ -76,6 +76,7 @@ def measure_drain(ctx, cmd, env, topic, expect, stall_s=60):
     """Starts the agent and times it until Kafka holds `expect` messages on `topic` (delivery confirmed
     by the broker), then stops it with SIGTERM. Returns (sample, error or None)."""
     m = Measured(cmd, env=env, sample_rss=True)
+    watcher_at = time.monotonic() - m.t0
     watcher = subprocess.Popen([ctx.tool("bench-kafka-count"), "-b", ctx.env.kafka, "-t", topic,
                                 "--expect", str(expect), "--stall", str(stall_s)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -95,6 +96,8 @@ def measure_drain(ctx, cmd, env, topic, expect, stall_s=60):
         return s, f"bench-kafka-count failed: {first_line(err)}"
     s.extra.update(time_s=round(drained_at, 4), shutdown_s=round(s.wall_s - drained_at, 4),
                    delivered=counted["count"])
+    if counted.get("first_s", -1) >= 0:
+        s.extra["first_delivery_s"] = round(watcher_at + counted["first_s"], 4)
     if watcher.returncode != 0:
         return s, f"stalled: {counted['count']} of {expect} messages delivered, none for {stall_s}s"
     if s.rc != 0:
@@ -121,11 +124,13 @@ def measure_stdout_drain(ctx, cmd, env, metrics_addr, expect, stall_s=60, every_
     every 20 ms: one small HTTP request for the agent's metrics thread, next to millions of events.
     Returns (sample, error)."""
     m = Measured(cmd, stdout=subprocess.DEVNULL, env=env, sample_rss=True)
-    count, reached_s, last_progress = 0, None, time.monotonic()
+    count, reached_s, first_s, last_progress = 0, None, None, time.monotonic()
     while m.poll():
         n = delivered_count(metrics_addr)
         now = time.monotonic()
         if n is not None and n > count:
+            if count == 0:
+                first_s = now - m.t0
             count, last_progress = n, now
         if count >= expect:
             reached_s = now - m.t0
@@ -139,7 +144,8 @@ def measure_stdout_drain(ctx, cmd, env, metrics_addr, expect, stall_s=60, every_
         why = f"stalled for {stall_s}s" if running else "exited"
         return s, f"agent {why} (exit {s.rc}) after {count} of {expect} lines: {first_line(s.stderr_tail)}"
     s = m.terminate(timeout=120)
-    s.extra.update(time_s=round(reached_s, 4), shutdown_s=round(s.wall_s - reached_s, 4), delivered=count)
+    s.extra.update(time_s=round(reached_s, 4), shutdown_s=round(s.wall_s - reached_s, 4), delivered=count,
+                   first_delivery_s=round(first_s, 4))
     if s.rc != 0:
         return s, f"exit {s.rc} on SIGTERM: {first_line(s.stderr_tail)}"
     return s, None

@@ -97,10 +97,12 @@ def detail(rows, group):
 
 def memory(rows):
     """Peak RSS per agent row, and whether it stays flat: the RSS at the end of the run may exceed the RSS
-    at half of it by at most FLAT_SLACK_MIB or a quarter, whichever is more."""
-    out = [f"Target: peak RSS < {RSS_LIMIT_MIB} MiB and flat (RSS at half of the run vs at its end; flat = grows "
+    half-way through its delivery (Results.rss_flatness) by at most FLAT_SLACK_MIB or a quarter, whichever
+    is more."""
+    out = [f"Target: peak RSS < {RSS_LIMIT_MIB} MiB and flat (RSS half-way between the first and the last message "
+           "delivered, or half-way through the run for `decode`, vs at the end; flat = grows "
            f"by at most {FLAT_SLACK_MIB} MiB or 25%, whichever is more).", "",
-           "| run | peak RSS MiB | RSS at half → end, MiB | verdict |", "|---|---|---|---|"]
+           "| run | peak RSS MiB | RSS half-way → end, MiB | verdict |", "|---|---|---|---|"]
     for r in (r for r in rows if r.role == "agent"):
         name = f"{r.contender}, {r.workload}"
         if not r.ok:

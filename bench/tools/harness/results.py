@@ -60,12 +60,21 @@ class Row:
         return max(s.maxrss_mib for s in self.samples) if self.samples else None
 
     def rss_flatness(self):
-        """(RSS at half of the run, RSS at the end) from the sampled series of the longest run, MiB. Half, not
-        earlier: a PostgreSQL drain of one big transaction waits idle at first while the server decodes it."""
-        series = max((s.rss_series_mib for s in self.samples), key=len, default=[])
+        """(RSS half-way through the delivery, RSS at the end) from the sampled series of the longest run, MiB.
+        The delivery window runs from the first message delivered to the last (extra first_delivery_s and
+        time_s, when the run recorded them; else the whole run): a PostgreSQL drain of one big transaction
+        delivers nothing while the server decodes it and the agent spools it, and only the part that delivers
+        can grow with the work done."""
+        sample = max(self.samples, key=lambda s: len(s.rss_series_mib), default=None)
+        series = sample.rss_series_mib if sample else []
         if len(series) < 5:
             return None
-        return series[len(series) // 2][1], series[-1][1]
+        first, last = sample.extra.get("first_delivery_s"), sample.extra.get("time_s")
+        if first is None or last is None or last <= first:
+            return series[len(series) // 2][1], series[-1][1]
+        mid = (first + last) / 2
+        at_mid = min(series, key=lambda p: abs(p[0] - mid))
+        return at_mid[1], series[-1][1]
 
     def to_json(self):
         return {
