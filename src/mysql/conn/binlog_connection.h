@@ -155,6 +155,7 @@ class BinlogConnection {
   bool connected_once_ = false;  // mysql_real_connect succeeded on the current handle
   bool at_end_ = false;
   bool waited_ = false;
+  bool packets_since_wait_ = false;  // next_event() read a packet since it last stamped last_packet_
   bool checksum_ = false;
   bool openssl_ = false;  // libmariadb's TLS backend is OpenSSL, so SSL_pending() can be asked
 };

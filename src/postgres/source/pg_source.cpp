@@ -268,13 +268,14 @@ void PgSource::poll(event::EventSink& out, int timeout_ms) {
       run_snapshot(out);
       return;
     }
-    // The clock is looked at once per batch read from the socket, not per message: a batch is handled in
-    // well under a millisecond, unless Kafka's backpressure holds a row up, and then the sink's wait
-    // sends the status updates (keepalive()); the replay of a streamed transaction sends its own.
+    // The clock is looked at once per batch read from the socket, and every 256 messages (libpq's buffer
+    // grows to the largest message, so one batch can hold many), not per message. While Kafka's
+    // backpressure holds a row up, the sink's wait sends the status updates (keepalive()); the replay of a
+    // streamed transaction sends its own.
     uint64_t batch = repl_->socket_reads() - 1;
     int64_t left = 0;
-    for (;;) {
-      if (repl_->socket_reads() != batch) {
+    for (uint32_t n = 0;; ++n) {
+      if (repl_->socket_reads() != batch || n % 256 == 0) {
         batch = repl_->socket_reads();
         maybe_send_status(false);
         left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
