@@ -1,11 +1,13 @@
 #include "mysql/binlog_decoder.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 
 #include "mysql/charset.h"
 #include "mysql/rows_event.h"
 #include "mysql/table_map.h"
+#include "util/byte_reader.h"
 
 namespace cdc::mysql {
 
@@ -176,11 +178,9 @@ void BinlogDecoder::on_query(const RawEvent& ev, const QueryEvent& q, const Wher
 void BinlogDecoder::on_table_map(const RawEvent& ev) {
   const size_t id_len = fde_->post_header(TABLE_MAP_EVENT) == 6 ? 4 : 6;
   if (ev.body.size() > id_len) {
-    uint64_t id = 0;
-    for (size_t i = 0; i < id_len; ++i) id |= uint64_t{ev.body[i]} << (8 * i);
+    const uint64_t id = ByteReader(ev.body).uintle(id_len, "table_id");
     auto seen = seen_maps_.find(id);
-    if (seen != seen_maps_.end() && std::string_view(seen->second.body) ==
-                                        std::string_view(reinterpret_cast<const char*>(ev.body.data()), ev.body.size())) {
+    if (seen != seen_maps_.end() && std::ranges::equal(seen->second.body, ev.body)) {
       tables_[id] = seen->second.dec;
       return;
     }
@@ -212,7 +212,7 @@ void BinlogDecoder::on_table_map(const RawEvent& ev) {
 
 void BinlogDecoder::remember_map(uint64_t table_id, Bytes body, std::shared_ptr<const RowDecoder> dec) {
   SeenMap& m = seen_maps_[table_id];
-  m.body.assign(reinterpret_cast<const char*>(body.data()), body.size());
+  m.body.assign(body.begin(), body.end());
   m.dec = std::move(dec);
 }
 

@@ -151,7 +151,7 @@ class BinlogDecoder {
   // matching the include regexes and finding its signature again cost as much as decoding the rows.
   // Cleared with tables_ and whenever a DDL retires decoders.
   struct SeenMap {
-    std::string body;
+    std::vector<uint8_t> body;
     std::shared_ptr<const RowDecoder> dec;
   };
   std::unordered_map<uint64_t, SeenMap> seen_maps_;
