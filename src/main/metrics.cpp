@@ -1,8 +1,7 @@
 #include "main/metrics.h"
 
 #include <CivetServer.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <netdb.h>
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 #include <sys/socket.h>
@@ -137,37 +136,29 @@ class Endpoint : public CivetHandler {
 
 // The address a local client reaches a listener on: "ADDR:PORT" or "[ADDR]:PORT" as metrics.listen is
 // written; a wildcard (or no address) is reached on loopback.
-std::string local_address(const std::string& listen, bool& ipv6) {
-  std::string host;
+std::string local_address(const std::string& listen) {
   if (!listen.empty() && listen.front() == '[') {
-    ipv6 = true;
-    host = listen.substr(1, listen.find(']') - 1);
+    std::string host = listen.substr(1, listen.find(']') - 1);
     return host.empty() || host == "::" ? "::1" : host;
   }
-  ipv6 = false;
   auto colon = listen.rfind(':');
-  host = colon == std::string::npos ? "" : listen.substr(0, colon);
+  std::string host = colon == std::string::npos ? "" : listen.substr(0, colon);
   return host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host;
 }
 
 // One connection to the listener, closed at once: it makes civetweb's listener thread return from poll().
-void poke(const std::string& host, bool ipv6, int port) {
-  int fd = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
-  if (ipv6) {
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons(static_cast<uint16_t>(port));
-    if (::inet_pton(AF_INET6, host.c_str(), &a.sin6_addr) == 1)
-      (void)::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  } else {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) == 1)
-      (void)::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+void poke(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return;
+  int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+  if (fd >= 0) {
+    (void)::connect(fd, found->ai_addr, found->ai_addrlen);
+    ::close(fd);
   }
-  ::close(fd);
+  ::freeaddrinfo(found);
 }
 
 }  // namespace
@@ -208,14 +199,13 @@ MetricsServer::~MetricsServer() {
   // civetweb (1.15) notices a stop only when its listener's poll() returns, which without a connection
   // it does every 2 s (SOCKET_TIMEOUT_QUANTUM): every agent shutdown took 2 s longer. While close() waits,
   // connect to ourselves every 20 ms so the listener wakes, sees the stop and lets close() return.
-  bool ipv6 = false;
-  const std::string host = local_address(impl_->listen, ipv6);
+  const std::string host = local_address(impl_->listen);
   const int port = this->port();
   std::atomic<bool> closed{false};
   std::thread waker([&] {
     while (!closed.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      if (!closed.load() && port > 0) poke(host, ipv6, port);
+      if (!closed.load() && port > 0) poke(host, port);
     }
   });
   impl_->server->close();
