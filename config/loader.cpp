@@ -14,6 +14,7 @@
 #include "config/keys.h"
 #include "config/secrets.h"
 #include "config/suggest.h"
+#include "util/name_regex.h"
 
 namespace cdc {
 namespace config {
@@ -171,9 +172,9 @@ class Converter {
         continue;
       }
       try {
-        out.regexes.emplace_back(pattern, std::regex::ECMAScript);
+        out.regexes.push_back(compile_name_regex(pattern));
         out.list.push_back(std::move(pattern));
-      } catch (const std::regex_error& e) {
+      } catch (const std::invalid_argument& e) {
         d_.error(line_of(v[i]), item_path, "invalid regex " + quoted(pattern) + ": " + e.what());
         ok = false;
       }

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 
+#include "util/name_regex.h"
+
 namespace cdc::pg {
 namespace {
 
 std::regex compile(const std::string& pattern, const char* key) {
   try {
-    return std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
+    return compile_name_regex(pattern);
+  } catch (const std::invalid_argument& e) {
     throw Error(ExitCode::config, std::string("source.") + key + ": invalid regex '" + pattern + "': " + e.what());
   }
 }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "util/name_regex.h"
 
 namespace cdc {
 namespace {
@@ -42,6 +43,75 @@ TEST(TableFilter, ColumnsMatchDbTableColumn) {
   EXPECT_TRUE(c.column_excluded("shop.customers.card_number"));
   EXPECT_FALSE(c.column_excluded("shop.customers.ssn_hash"));
   EXPECT_FALSE(c.column_excluded("shop.orders.ssn"));
+}
+
+// The message compile_name_regex refuses `pattern` with ("" when it compiles).
+std::string refusal(const std::string& pattern) {
+  try {
+    (void)compile_name_regex(pattern);
+    return "";
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+}
+
+// libstdc++ reads these numbers into a long without an overflow check: fuzz_config found the undefined
+// behaviour with a 19-digit repeat count. They are refused before std::regex sees them.
+TEST(NameRegex, HugeRepeatCountsAndBackReferencesAreRefused) {
+  EXPECT_EQ(refusal("a{999999999999999999999}"), "repeat count over 1000");
+  EXPECT_EQ(refusal("a{1,99999999999999999999}"), "repeat count over 1000");
+  EXPECT_EQ(refusal("a{1001}"), "repeat count over 1000");
+  EXPECT_EQ(refusal("(a)\\99999999999999999999"), "back-references like \\9 are not supported in name patterns");
+  EXPECT_EQ(refusal("(a)\\1"), "back-references like \\1 are not supported in name patterns");
+  // In ECMAScript "[]" and "[^]" are whole classes, so the brace after them is a repeat bound.
+  EXPECT_EQ(refusal("[]{99999999999999999999}"), "repeat count over 1000");
+  EXPECT_EQ(refusal("[^]{99999999999999999999}"), "repeat count over 1000");
+  EXPECT_EQ(refusal(std::string(1001, 'a')), "longer than 1000 characters; split it into several list entries");
+}
+
+TEST(NameRegex, DigitsThatAreNotCountsAreFine) {
+  for (const char* ok : {"shop\\.events_2026112801", "a{2,1000}", "x{3}y{0,}", "[{]12345678901234567890",
+                         "[a\\]{]12345678901234567890", "\\{12345678901234567890}",
+                         "\\d{4}", "a\\0123456789012345678901"})
+    EXPECT_EQ(refusal(ok), "") << ok;
+  EXPECT_TRUE(std::regex_match("shop.events_2026112801", compile_name_regex("shop\\.events_[0-9]{10}")));
+}
+
+TEST(NameRegex, SyntaxErrorsKeepStdRegexMessage) {
+  EXPECT_NE(refusal("shop\\.(orders"), "");
+  EXPECT_NE(refusal("a{2"), "");
+  EXPECT_NE(refusal("[\\99999999999999999999]"), "");
+}
+
+// Without backtracking, a pattern that would take 2^40 steps on a 40-character name answers at once.
+TEST(NameRegex, MatchingDoesNotBacktrack) {
+  std::regex re = compile_name_regex("(a|a)*b");
+  EXPECT_FALSE(std::regex_match(std::string(40, 'a'), re));
+  EXPECT_TRUE(std::regex_match(std::string(40, 'a') + "b", re));
+  EXPECT_TRUE(std::regex_match("shop.orders", compile_name_regex("(?!tmp_)shop\\.(orders|customers)\\b")));
+}
+
+// The compiler recurses once per term and per group: the longest accepted patterns, flat or nested as deep
+// as the length allows, compile (or fail with a message) without exhausting the stack, sanitizers included.
+TEST(NameRegex, LongestAcceptedPatternsCompile) {
+  EXPECT_EQ(refusal(std::string(1000, 'a')), "");
+  EXPECT_EQ(refusal(std::string(499, '(') + "a" + std::string(499, ')')), "");
+  EXPECT_NE(refusal(std::string(1000, '(')), "");
+  std::string alternatives;
+  while (alternatives.size() < 998) alternatives += "a|";
+  EXPECT_EQ(refusal(alternatives + "b"), "");
+}
+
+TEST(NameRegex, ConfigNamesTheKeyOfARefusedPattern) {
+  try {
+    (void)with_filters("  include_tables: ['shop\\.orders', 'a{99999999999999999999}']\n");
+    FAIL() << "a huge repeat count loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("source.include_tables[1]: invalid regex 'a{99999999999999999999}': "
+                                         "repeat count over 1000"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
