@@ -11,6 +11,7 @@
 #include "postgres/pg_temporal.h"
 #include "postgres/pg_types.h"
 #include "util/error.h"
+#include "util/hex.h"
 
 namespace cdc::pg {
 namespace {
@@ -72,15 +73,6 @@ std::optional<std::string> parse_money(std::string_view s) {
   return out;
 }
 
-// Hex digit values, 0xFF for anything else: one lookup per digit, no branches.
-constexpr std::array<uint8_t, 256> kHexValue = [] {
-  std::array<uint8_t, 256> t{};
-  t.fill(0xFF);
-  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<uint8_t>(c);
-  for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = static_cast<uint8_t>(10 + c);
-  return t;
-}();
-
 // bytea_output 'hex' ("\x0aff") or the older 'escape' ("a\\b\001").
 std::optional<std::string> parse_bytea(std::string_view s) {
   std::string out;
@@ -94,7 +86,7 @@ std::optional<std::string> parse_bytea(std::string_view s) {
     const auto* src = reinterpret_cast<const unsigned char*>(s.data());
     unsigned bad = 0;
     for (size_t i = 0; i < out.size(); ++i) {
-      const unsigned hi = kHexValue[src[2 * i]], lo = kHexValue[src[2 * i + 1]];
+      const unsigned hi = kHexDigitValue[src[2 * i]], lo = kHexDigitValue[src[2 * i + 1]];
       bad |= hi | lo;
       dst[i] = static_cast<char>(hi << 4 | (lo & 0x0F));
     }

@@ -77,6 +77,15 @@ TEST(MysqlConnCommands, BadGtidSetsAreConfigErrorsNamingThePart) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("tagged GTIDs"), std::string::npos) << e.what();
   }
+  for (const char* bad_digit : {"3E11FA47-71CA-11E1-9E33-C80AA942956G:1", "3e11fa47-71ca-11e1-9e33-c80aa94295z2:1",
+                                "3E11FA47-71CA-11E1-9E33-C80AA9429562\x80:1"}) {
+    try {
+      encode_binlog_dump_gtid(1, bad_digit, 0);
+      ADD_FAILURE() << bad_digit << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("not a server UUID"), std::string::npos) << e.what();
+    }
+  }
 }
 
 ExitCode code_of(unsigned err, const char* message) {

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <vector>
 
+#include "util/hex.h"
+
 namespace cdc::mysql {
 namespace {
 
@@ -34,8 +36,8 @@ std::string parse_uuid(std::string_view set, std::string_view text) {
   int hi = -1;
   for (char c : text) {
     if (c == '-') continue;
-    int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-    if (v < 0) bad_gtid(set, text, "not a server UUID");
+    const int v = static_cast<int>(hex_digit_value(c));
+    if (v > 15) bad_gtid(set, text, "not a server UUID");
     if (hi < 0) {
       hi = v;
     } else {
