@@ -1,5 +1,6 @@
 // metrics.listen: /metrics in Prometheus text format, /healthz and /readyz with 200/503, over real HTTP on
 // loopback (a raw socket client, so the test does not depend on the server's own client code).
+#include <civetweb.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -107,6 +108,27 @@ TEST(Metrics, PortInUseIsATemporaryErrorNamingTheKey) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::temporary);
     EXPECT_NE(std::string(e.what()).find("metrics.listen"), std::string::npos) << e.what();
+  }
+}
+
+// "[ADDR]:PORT" is how metrics.listen names an IPv6 address. Where civetweb has no IPv6 (Debian 12's 1.15)
+// that is a configuration error saying so, not a bind failure sending the operator after a busy port.
+TEST(Metrics, Ipv6ListenServesOrIsAConfigErrorSayingWhy) {
+  AgentStats s;
+  constexpr unsigned kCivetwebIpv6 = 8;
+  if (mg_check_feature(kCivetwebIpv6) != 0) {
+    MetricsServer server("[::1]:0", s, "shop", "mysql");
+    EXPECT_GT(server.port(), 0);
+    return;
+  }
+  try {
+    MetricsServer server("[::1]:0", s, "shop", "mysql");
+    FAIL() << "listening on [::1] started without IPv6 support";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::config);
+    EXPECT_NE(std::string(e.what()).find("metrics.listen: '[::1]:0' is an IPv6 address"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:9187"), std::string::npos) << e.what();
   }
 }
 
