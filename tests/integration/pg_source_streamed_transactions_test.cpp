@@ -3,6 +3,7 @@
 // to its replication session's options), so a few thousand rows already stream before their commit; every
 // test proves it by seeing a spill file in state.dir while its transaction is still open. Row counts stay
 // near 20000: the dev Kafka keeps only ~5 MB per partition, and every record is read back.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -153,6 +154,55 @@ TEST_F(PgSourceStreaming, RolledBackSavepointsNeverAppear) {
     ASSERT_EQ(recs.size(), 1u) << id;
   }
   EXPECT_NE(agent().log().find("committed: replaying"), std::string::npos);
+}
+
+// DDL inside a savepoint that is rolled back, while the transaction streams: the rows written with the
+// added column vanish with the savepoint, and the rows after it are published with the table as it was (no
+// trace of the column), because the Relation message the server sent inside the savepoint is not the
+// table's shape once it is rolled back.
+TEST_F(PgSourceStreaming, DdlInARolledBackSavepointLeavesNoTrace) {
+  std::string t = create_table("ddl", "(id int PRIMARY KEY, v text)");
+  start_agent({t});
+
+  pg().exec("BEGIN");
+  pg().exec("INSERT INTO " + t + " SELECT g, 'before' FROM generate_series(1, 6000) g");
+  wait_for_spill();
+  pg().exec("SAVEPOINT a");
+  pg().exec("ALTER TABLE " + t + " ADD COLUMN extra text DEFAULT 'gone'");
+  pg().exec("INSERT INTO " + t + " SELECT g, 'inside', 'x' FROM generate_series(6001, 9000) g");
+  pg().exec("UPDATE " + t + " SET extra = 'y' WHERE id <= 10");
+  pg().exec("ROLLBACK TO SAVEPOINT a");
+  pg().exec("INSERT INTO " + t + " SELECT g, 'after' FROM generate_series(9001, 12000) g");
+  pg().exec("UPDATE " + t + " SET v = 'updated' WHERE id <= 5");
+  pg().exec("COMMIT");
+  pg().exec("INSERT INTO " + t + " VALUES (-1, 'marker')");
+
+  auto all = changes(t, 9006, 180s);
+  ASSERT_EQ(all.size(), 9006u) << agent().log();
+  auto ids = by_id(all);
+  ASSERT_EQ(ids.size(), 9001u);
+  for (const auto& [id, recs] : ids) {
+    ASSERT_TRUE(id == -1 || (id >= 1 && id <= 6000) || (id >= 9001 && id <= 12000))
+        << "row " << id << " of the rolled-back savepoint was published";
+    ASSERT_EQ(recs.size(), id >= 1 && id <= 5 ? 2u : 1u) << id;
+    for (const auto& c : recs) {
+      ASSERT_EQ(c.value.find("\"extra\""), std::string::npos) << "row " << id << " carries the rolled-back column";
+      ASSERT_EQ(c.after("v"), id == -1          ? "\"marker\""
+                              : c.op == 'u'     ? "\"updated\""
+                              : id <= 6000      ? "\"before\""
+                                                : "\"after\"")
+          << id;
+    }
+  }
+  EXPECT_NE(agent().log().find("committed: replaying"), std::string::npos);
+  // The column really is gone, and later rows still decode.
+  pg().exec("INSERT INTO " + t + " VALUES (-2, 'later')");
+  auto later = changes(t, 9007, 60s);
+  ASSERT_EQ(later.size(), 9007u);
+  auto last = std::find_if(later.begin(), later.end(), [](const Change& c) { return c.after("id") == "-2"; });
+  ASSERT_NE(last, later.end());
+  EXPECT_EQ(last->after("v"), "\"later\"");
+  EXPECT_EQ(last->value.find("\"extra\""), std::string::npos) << last->value;
 }
 
 TEST_F(PgSourceStreaming, SmallTransactionsInterleavedWithAStreamingOne) {
