@@ -1,6 +1,7 @@
 #include "postgres/pg_temporal.h"
 
 #include <cstdio>
+#include <limits>
 
 namespace cdc::pg {
 namespace {
@@ -251,12 +252,21 @@ std::optional<int64_t> parse_interval_micros(std::string_view text) {
       return std::nullopt;
   }
   if (!any) return std::nullopt;
-  // Same operation order and types as MicroDuration.durationMicros (int fields, double accumulation).
+  // Same operation order as MicroDuration.durationMicros (int fields, double accumulation). years * 12 +
+  // months is done in doubles: exact for every interval PostgreSQL has (int32 months), and no overflow for
+  // the 18-digit fields this parser takes.
   const double days_per_month = 365.25 / 12.0;
-  double number_of_days = static_cast<double>(years * 12 + months) * days_per_month + static_cast<double>(days);
+  double number_of_days =
+      (static_cast<double>(years) * 12 + static_cast<double>(months)) * days_per_month + static_cast<double>(days);
   double number_of_seconds =
       ((number_of_days * 24 + static_cast<double>(hours)) * 60 + static_cast<double>(minutes)) * 60 + seconds;
-  return static_cast<int64_t>(number_of_seconds * 1e6);
+  // Java's (long) cast saturates, so Debezium gives Long.MAX_VALUE / MIN_VALUE for the intervals past
+  // ~292,000 years that PostgreSQL allows (up to 178,000,000 years); a C++ cast would be undefined.
+  const double micros = number_of_seconds * 1e6;
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  if (micros >= kTwoTo63) return std::numeric_limits<int64_t>::max();
+  if (micros < -kTwoTo63) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(micros);
 }
 
 }  // namespace cdc::pg

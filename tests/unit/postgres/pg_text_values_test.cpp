@@ -185,6 +185,17 @@ TEST(PgTextValues, IntervalsAsMicroDuration) {
   EXPECT_EQ(c.integer(1186, "00:00:00"), 0);
   EXPECT_EQ(c.integer(1186, "1 day"), 86'400'000'000);
   EXPECT_EQ(c.integer(1186, "100:00:00"), 360'000'000'000);
+  // PostgreSQL allows up to 178000000 years, far past an int64 of microseconds: Debezium's (long) cast
+  // saturates (fuzz_pg_text_values found the C++ cast's undefined behaviour with an hours field).
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  EXPECT_EQ(c.integer(1186, "178000000 years"), kMax);
+  EXPECT_EQ(c.integer(1186, "-178000000 years"), kMin);
+  EXPECT_EQ(c.integer(1186, "2562047788:00:54.775807"), kMax);  // 2^63 - 1 µs, which a double rounds up
+  EXPECT_EQ(c.integer(1186, "-2562047788:00:54.775808"), kMin);
+  EXPECT_EQ(c.integer(1186, "4777777777:05:42"), kMax);
+  EXPECT_EQ(c.integer(1186, "999999999999999999 years"), kMax);
+  EXPECT_EQ(c.integer(1186, "-999999999999999999 years -999999999999999999 mons"), kMin);
+  EXPECT_EQ(c.integer(1186, "292000 years"), 9'214'819'200'000'000'000);
   EXPECT_THROW(c(1186, "1 fortnight"), DecodeError);
   EXPECT_THROW(c(1186, ""), DecodeError);
 }
