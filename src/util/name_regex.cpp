@@ -1,6 +1,9 @@
 #include "util/name_regex.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cdc {
 namespace {
@@ -11,10 +14,28 @@ void refuse(const std::string& why) { throw std::invalid_argument(why); }
 
 // Walks the pattern as libstdc++'s ECMAScript scanner does: an escape takes the next character, a bracket
 // expression runs to its first unescaped ']' ("[]" and "[^]" are whole classes in ECMAScript), and an
-// unescaped '{' outside one opens a repeat bound.
-void check_counts(std::string_view p) {
+// unescaped '{' outside one opens a repeat bound. On the way it adds up how many atoms the compiled pattern
+// holds once repeats are expanded (libstdc++ copies an atom or group once per count): its matcher follows
+// the states of such a chain by recursion, so "((a?){120}){120}" overflows the stack under ASan.
+void check_pattern(std::string_view p) {
   const auto limit = std::to_string(kMaxNameRegexCount);
-  bool in_bracket = false;
+  // Per open group: the expanded size of its items before the last one, and of the last one, which a
+  // repeat multiplies. Sizes only grow, so refusing as soon as one group passes the limit is exact.
+  struct Group {
+    uint64_t before_last = 0, last = 0;
+  };
+  std::vector<Group> groups(1);
+  auto check = [&] {
+    if (groups.back().before_last + groups.back().last > kMaxNameRegexExpansion)
+      refuse("its repeats expand to over " + std::to_string(kMaxNameRegexExpansion) +
+             " atoms (counts multiply when repeats nest); simplify it");
+  };
+  auto item = [&](uint64_t size) {
+    Group& g = groups.back();
+    g.before_last += g.last;
+    g.last = size;
+    check();
+  };
   for (size_t i = 0; i < p.size();) {
     char c = p[i];
     if (c == '\\') {
@@ -23,15 +44,18 @@ void check_counts(std::string_view p) {
       if (i + 1 < p.size() && p[i + 1] >= '1' && p[i + 1] <= '9')
         refuse("back-references like \\" + std::string(1, p[i + 1]) + " are not supported in name patterns");
       i += 2;
-    } else if (in_bracket) {
-      in_bracket = c != ']';
-      ++i;
+      item(1);
     } else if (c == '[') {
-      in_bracket = true;
       i += (i + 1 < p.size() && p[i + 1] == '^') ? 2 : 1;
+      while (i < p.size() && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
+      ++i;
+      item(1);
     } else if (c == '{') {
+      unsigned count = 0;
+      bool open_ended = false;
       for (++i; i < p.size() && p[i] != '}';) {
         if (!is_digit(p[i])) {
+          open_ended = p[i] == ',';
           ++i;
           continue;
         }
@@ -39,8 +63,26 @@ void check_counts(std::string_view p) {
         for (; i < p.size() && is_digit(p[i]); ++i)
           if (v <= kMaxNameRegexCount) v = v * 10 + static_cast<unsigned>(p[i] - '0');
         if (v > kMaxNameRegexCount) refuse("repeat count over " + limit);
+        count = std::max(count, v);
+        open_ended = false;
       }
+      ++i;
+      groups.back().last *= std::max(count + (open_ended ? 1 : 0), 1u);
+      check();
+    } else if (c == '(') {
+      groups.emplace_back();
+      ++i;
+    } else if (c == ')' && groups.size() > 1) {
+      const Group g = groups.back();
+      groups.pop_back();
+      item(g.before_last + g.last);
+      ++i;
+    } else if (c == '|') {
+      groups.back().before_last += groups.back().last;  // an upper bound: every alternative is compiled
+      groups.back().last = 0;
+      ++i;
     } else {
+      if (c != '*' && c != '+' && c != '?') item(1);
       ++i;
     }
   }
@@ -52,7 +94,7 @@ std::regex compile_name_regex(std::string_view pattern) {
   if (pattern.size() > kMaxNameRegexLength)
     refuse("longer than " + std::to_string(kMaxNameRegexLength) +
            " characters; split it into several list entries");
-  check_counts(pattern);
+  check_pattern(pattern);
   auto flags = std::regex::ECMAScript;
 #ifdef __GLIBCXX__
   // libstdc++'s default matcher backtracks, exponentially on patterns like "(.|.)*x"; this one keeps a set

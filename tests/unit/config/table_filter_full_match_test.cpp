@@ -102,6 +102,24 @@ TEST(NameRegex, LongestAcceptedPatternsCompile) {
   EXPECT_EQ(refusal(alternatives + "b"), "");
 }
 
+// libstdc++ copies a repeated atom or group once per count, and its matcher recurses along the copies:
+// "((a?){120}){120}" (14400 copies) overflows the stack under ASan. Nested counts multiply, and a pattern
+// may expand to 2000 atoms; the largest accepted ones still match.
+TEST(NameRegex, NestedRepeatsAreBoundedByTheirProduct) {
+  const std::string too_big = "its repeats expand to over 2000 atoms (counts multiply when repeats nest); simplify it";
+  EXPECT_EQ(refusal("((a?){120}){120}"), too_big);
+  EXPECT_EQ(refusal("((ab){10}c){100}"), too_big);  // (2 * 10 + 1) * 100
+  EXPECT_EQ(refusal("(x|y|z){700}"), too_big);        // every alternative is compiled
+  EXPECT_EQ(refusal("x{1000}y{1000}z"), too_big);
+  for (const char* largest : {"((a?){40}){50}", "(a?){1000}(b?){1000}", "(((a?){10}){10}){20}", "(x|y|z){600}",
+                              "x{1000}y{1000}", "a{999,}"}) {
+    std::regex re = compile_name_regex(largest);
+    EXPECT_FALSE(std::regex_match(std::string(60, 'b') + "c", re)) << largest;
+    (void)std::regex_match(std::string(60, 'a'), re);
+  }
+  EXPECT_TRUE(std::regex_match(std::string(60, 'a'), compile_name_regex("((a?){40}){50}")));
+}
+
 TEST(NameRegex, ConfigNamesTheKeyOfARefusedPattern) {
   try {
     (void)with_filters("  include_tables: ['shop\\.orders', 'a{99999999999999999999}']\n");
