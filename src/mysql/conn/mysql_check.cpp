@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
+#include <optional>
 #include <set>
+#include <string_view>
 
 namespace cdc::mysql {
 namespace {
@@ -26,6 +27,48 @@ std::string trim(const std::string& s) {
 std::string unquote_ident(std::string s) {
   std::erase(s, '`');
   return s;
+}
+
+bool iequal(char a, char b) {
+  return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
+}
+
+// Where `word` occurs in `s` at or after `from`, ignoring case; npos when it does not.
+size_t ifind(std::string_view s, std::string_view word, size_t from) {
+  if (from > s.size()) return std::string_view::npos;
+  auto it = std::search(s.begin() + static_cast<std::ptrdiff_t>(from), s.end(), word.begin(), word.end(), iequal);
+  return it == s.end() ? std::string_view::npos : static_cast<size_t>(it - s.begin());
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) { return ifind(s.substr(0, prefix.size()), prefix, 0) == 0; }
+
+// A line of SHOW GRANTS: "GRANT <privileges> ON <scope> TO <account> ...". Plain searches, not std::regex:
+// libstdc++'s backtracking matcher recurses once per character, and column-level grants on a wide table
+// make lines of tens of kilobytes. The privileges end at the first " ON " that a scope without spaces and
+// " TO " follow, as the lazy pattern "^GRANT (.+?) ON (\S+) TO .*" did.
+struct GrantLine {
+  std::string privileges, scope;
+};
+std::optional<GrantLine> parse_grant(std::string_view line) {
+  constexpr std::string_view kGrant = "GRANT ";
+  if (!istarts_with(line, kGrant)) return std::nullopt;
+  for (size_t on = ifind(line, " ON ", kGrant.size() + 1); on != std::string_view::npos;
+       on = ifind(line, " ON ", on + 1)) {
+    const size_t scope = on + 4;
+    const size_t scope_end = std::min(line.find_first_of(" \t", scope), line.size());
+    if (scope_end > scope && istarts_with(line.substr(scope_end), " TO "))
+      return GrantLine{std::string(line.substr(kGrant.size(), on - kGrant.size())),
+                       std::string(line.substr(scope, scope_end - scope))};
+  }
+  return std::nullopt;
+}
+
+// "GRANT <role> TO <account>": a role granted, whose privileges SHOW GRANTS does not list here.
+bool is_role_grant(std::string_view line) {
+  constexpr std::string_view kGrant = "GRANT ";
+  if (!istarts_with(line, kGrant)) return false;
+  const size_t role_end = std::min(line.find(' ', kGrant.size()), line.size());
+  return role_end > kGrant.size() && istarts_with(line.substr(role_end), " TO ");
 }
 
 std::string var(const Vars& v, const std::string& name) {
@@ -222,18 +265,16 @@ std::string_view check_status_name(CheckStatus s) {
 
 CheckResult check_grants(const std::vector<std::string>& grants, const std::string& database,
                          const std::string& account) {
-  static const std::regex grant_re(R"(^GRANT (.+?) ON (\S+) TO .*)", std::regex::icase);
-  static const std::regex role_re(R"(^GRANT [^ ]+ TO .*)", std::regex::icase);
   std::set<std::string> global;  // privileges on *.*
   bool select_on_db = false, select_on_some_tables = false, has_roles = false;
   for (const auto& line : grants) {
-    std::smatch m;
-    if (!std::regex_match(line, m, grant_re)) {
-      has_roles = has_roles || std::regex_match(line, role_re);
+    auto grant = parse_grant(line);
+    if (!grant) {
+      has_roles = has_roles || is_role_grant(line);
       continue;
     }
-    std::string scope = unquote_ident(m[2].str());
-    for (const auto& p : split_privileges(m[1].str())) {
+    std::string scope = unquote_ident(grant->scope);
+    for (const auto& p : split_privileges(grant->privileges)) {
       if (scope == "*.*") {
         global.insert(p);
       } else if (p == "SELECT" || p == "ALL" || p == "ALL PRIVILEGES") {
