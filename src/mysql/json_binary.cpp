@@ -36,10 +36,15 @@ uint64_t read_varlen(ByteReader& r, const char* what) {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  // A document of n bytes holds at most n values (each value entry takes 3 bytes or more). Entries that
+  // point at a shared value (MySQL writes each value once; a damaged document need not) could otherwise
+  // make a few hundred bytes render 2^60 values: the budget turns that into an error.
+  JsonWriter(std::string& out, size_t doc_size) : out_(out), values_left_(doc_size) {}
 
   void value(uint8_t type, ByteReader r, int depth) {
     if (depth > kMaxDepth) r.fail("json", "nesting deeper than " + std::to_string(kMaxDepth));
+    if (values_left_ == 0) r.fail("json", "more values than the document has bytes: entries share their values");
+    --values_left_;
     switch (type) {
       case SMALL_OBJECT: return container(r, false, true, depth);
       case LARGE_OBJECT: return container(r, true, true, depth);
@@ -162,6 +167,7 @@ class JsonWriter {
   }
 
   std::string& out_;
+  size_t values_left_;
 };
 
 }  // namespace
@@ -173,7 +179,7 @@ void append_json_text(std::string& out, Bytes doc) {
   }
   ByteReader r(doc);
   uint8_t type = r.u8("json type");
-  JsonWriter(out).value(type, ByteReader(r.rest()), 0);
+  JsonWriter(out, doc.size()).value(type, ByteReader(r.rest()), 0);
 }
 
 }  // namespace cdc::mysql

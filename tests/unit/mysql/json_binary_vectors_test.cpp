@@ -129,5 +129,33 @@ TEST(JsonBinary, DeepNestingIsAnErrorNotACrash) {
   }
 }
 
+// A damaged document whose arrays each hold two entries pointing at the same inner array: 60 levels in
+// 605 bytes would render 2^60 values. It is an error at once, not a hang.
+TEST(JsonBinary, SharedValuesAreAnErrorNotAnExplosion) {
+  std::string body = std::string("\x00\x00\x04\x00", 4);  // innermost: []
+  for (int i = 0; i < 60; ++i) {
+    uint16_t size = static_cast<uint16_t>(10 + body.size());
+    body = std::string("\x02\x00", 2) + static_cast<char>(size & 0xff) + static_cast<char>(size >> 8) +
+           std::string("\x02\x0a\x00\x02\x0a\x00", 6) + body;
+  }
+  std::string doc = "\x02" + body, out;
+  try {
+    append_json_text(out, as_bytes(doc));
+    FAIL() << "expected a DecodeError";
+  } catch (const DecodeError& e) {
+    EXPECT_NE(std::string(e.what()).find("entries share their values"), std::string::npos) << e.what();
+  }
+  // Two levels of the same shape are small enough to render: [[[],[]],[[],[]]].
+  std::string small = std::string("\x00\x00\x04\x00", 4);
+  for (int i = 0; i < 2; ++i) {
+    uint16_t size = static_cast<uint16_t>(10 + small.size());
+    small = std::string("\x02\x00", 2) + static_cast<char>(size & 0xff) + static_cast<char>(size >> 8) +
+            std::string("\x02\x0a\x00\x02\x0a\x00", 6) + small;
+  }
+  out.clear();
+  append_json_text(out, as_bytes("\x02" + small));
+  EXPECT_EQ(out, "[[[],[]],[[],[]]]");
+}
+
 }  // namespace
 }  // namespace cdc::mysql::test
