@@ -23,11 +23,21 @@ namespace cdc::fuzz {
 // Everything the agent writes is JSON that Kafka consumers parse: it must be valid JSON and valid UTF-8
 // (simdjson validates both).
 // simdjson 3.0 refuses integers beyond 64 bits (NUMBER_ERROR), which JSON allows and MySQL DECIMAL(65) inside a JSON column
-// produces; digit runs longer than 18 are collapsed to "0" before a second try, which keeps the grammar
-// (a malformed number such as "1." or "01" stays malformed).
+// produces; digit runs longer than 18 outside strings are collapsed to "0" before a second try, which keeps
+// the grammar (a malformed number such as "1." or "01" stays malformed). Inside strings they stay as they
+// are: "\u0000956297025341212" holds a run of 19 digits, and collapsing it broke the escape.
 inline std::string collapse_long_digit_runs(std::string_view text) {
   std::string out;
+  bool in_string = false;
   for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string || c == '"') {
+      const size_t n = c == '\\' && i + 1 < text.size() ? 2 : 1;  // an escaped character stays with its backslash
+      out.append(text.substr(i, n));
+      in_string = c == '"' ? !in_string : in_string;
+      i += n;
+      continue;
+    }
     size_t j = i;
     while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
     if (j - i > 18) out += '0';
