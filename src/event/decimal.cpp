@@ -232,7 +232,12 @@ double to_double(std::string_view text, const Parts& p) {
   }
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   double d = 0;
-  std::from_chars(text.data(), text.data() + text.size(), d);
+  if (std::from_chars(text.data(), text.data() + text.size(), d).ec == std::errc::result_out_of_range) {
+    // PostgreSQL's numeric reaches 10^131072, past a double; from_chars then leaves d alone. Java's
+    // BigDecimal.doubleValue() gives infinity above the range and zero below it, and so do we.
+    d = p.int_digits.empty() ? 0.0 : std::numeric_limits<double>::infinity();
+    if (p.negative) d = -d;
+  }
   return d;
 }
 

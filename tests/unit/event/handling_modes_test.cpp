@@ -142,6 +142,16 @@ TEST(DecimalHandling, VariableScaleFollowsTheMode) {
   auto dbl = with(col::variable_decimal("v", decimals(DecimalHandling::double_), true), decimals(DecimalHandling::double_));
   dbl.row.set_decimal(0, "1.500");
   EXPECT_EQ(dbl.render(), R"({"v":1.5})");
+  // PostgreSQL's numeric goes far past a double: infinity above, zero below, as BigDecimal.doubleValue().
+  const std::string huge = "1" + std::string(400, '0');
+  dbl.row.set_decimal(0, huge);
+  EXPECT_EQ(dbl.render(), R"({"v":"Infinity"})");
+  dbl.row.set_decimal(0, "-" + huge + ".5");
+  EXPECT_EQ(dbl.render(), R"({"v":"-Infinity"})");
+  dbl.row.set_decimal(0, "0." + std::string(400, '0') + "1");
+  EXPECT_EQ(dbl.render(), R"({"v":0.0})");
+  dbl.row.set_decimal(0, "-0." + std::string(400, '0') + "1");
+  EXPECT_EQ(dbl.render(), R"({"v":-0.0})");
 }
 
 TEST(BigintUnsignedHandling, PreciseIsDecimalTwentyZero) {
