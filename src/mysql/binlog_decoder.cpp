@@ -126,6 +126,9 @@ void BinlogDecoder::on_gtid(const RawEvent& ev, const Where& at) {
   }
   GtidEvent g = parse_gtid(ev.body, ev.header.type);
   if (!g.anonymous) {
+    // MySQL's transaction numbers are 1 .. 2^63 - 2 (GNO_END is INT64_MAX, never issued).
+    if (g.gno < 1 || g.gno == INT64_MAX) throw DecodeError("GTID transaction number " + std::to_string(g.gno) +
+                                                           " is outside 1.." + std::to_string(INT64_MAX - 1));
     tx_.gtid = g.text();
     tx_.gtid_key = uuid_text(g.sid) + (g.tag.empty() ? "" : ":" + g.tag);
     tx_.gno = g.gno;

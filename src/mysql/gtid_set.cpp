@@ -79,7 +79,9 @@ void GtidSet::add_range(const std::string& key, int64_t lo, int64_t hi) {
   std::sort(iv.begin(), iv.end());
   std::vector<std::pair<int64_t, int64_t>> merged;
   for (auto [a, b] : iv) {
-    if (!merged.empty() && a <= merged.back().second + 1) merged.back().second = std::max(merged.back().second, b);
+    // Adjacent or overlapping intervals merge (no + 1 past INT64_MAX, which a damaged set can end at).
+    if (!merged.empty() && (merged.back().second == INT64_MAX || a <= merged.back().second + 1))
+      merged.back().second = std::max(merged.back().second, b);
     else merged.emplace_back(a, b);
   }
   iv = std::move(merged);

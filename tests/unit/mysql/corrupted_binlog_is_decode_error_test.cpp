@@ -3,6 +3,7 @@
 // answer with a DecodeError (or a clean decode) too; a truncated file is a DecodeError at the cut.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstring>
 
 #include "binlog_test_support.h"
@@ -86,6 +87,40 @@ TEST(CorruptedBinlog, GarbageBehindAValidChecksumIsADecodeError) {
     }
     EXPECT_GT(errors, 0u);
   }
+}
+
+// A GTID event whose transaction number MySQL never issues (0, or GNO_END = 2^63 - 1) is damage, and
+// is named; a set ending at 2^63 - 1 would otherwise overflow when the next number is merged into it.
+TEST(CorruptedBinlog, GtidNumberOutsideMysqlsRangeIsNamed) {
+  CDC_REQUIRE_BINLOGS();
+  constexpr uint8_t kGtidLogEvent = 33;
+  size_t patched = 0;
+  for (const char* f : {"zongji__mysql84-minimal.dumpstream.binlog", "rmc__json.binlog.000001",
+                        "rmc__mysql-enum-string-set.000001", "apecloud__mysql-bin.000057"}) {
+    SCOPED_TRACE(f);
+    std::string data = read_binlog_file(binlog(f));
+    for (auto [start, size] : events_of(data)) {
+      if (static_cast<uint8_t>(data[start + 4]) != kGtidLogEvent || size < kHeaderLen + 1 + 16 + 8 + 4) continue;
+      for (int64_t gno : {int64_t{0}, INT64_MAX, INT64_MIN}) {
+        std::string bad = data;
+        std::memcpy(bad.data() + start + kHeaderLen + 1 + 16, &gno, 8);  // after the flags and the server UUID
+        put_crc(bad, start, size);
+        std::string err = decode_bytes(bad);
+        EXPECT_NE(err.find("GTID transaction number " + std::to_string(gno) + " is outside 1..9223372036854775806"),
+                  std::string::npos)
+            << err;
+        // Named as file:pos: (a dump stream's positions are the server's, not offsets in this file).
+        const size_t at = err.find(": GTID_LOG_EVENT(33): ");
+        ASSERT_NE(at, std::string::npos) << err;
+        EXPECT_TRUE(at > 0 && std::isdigit(static_cast<unsigned char>(err[at - 1])) &&
+                    err.rfind(':', at - 1) != std::string::npos)
+            << err;
+        ++patched;
+      }
+      break;  // one event per file
+    }
+  }
+  EXPECT_GT(patched, 0u) << "no GTID event in the recorded binlogs";
 }
 
 TEST(CorruptedBinlog, TruncationAtEveryOffset) {

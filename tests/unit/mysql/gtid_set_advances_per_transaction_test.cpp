@@ -77,6 +77,15 @@ TEST(GtidSet, ExecutedSetAfterEachTransaction) {
   EXPECT_EQ(mysql.text(), u + ":1-5");
 }
 
+// A damaged set may end at 2^63 - 1: merging the next number into it must not overflow.
+TEST(GtidSet, IntervalEndingAtTheLargestNumberMerges) {
+  const std::string u(kUuid);
+  GtidSet g = GtidSet::parse(u + ":1-9223372036854775807");
+  g.add_mysql(u, 5);
+  g.add_range(u, 9223372036854775806, 9223372036854775807);
+  EXPECT_EQ(g.text(), u + ":1-9223372036854775807");
+}
+
 TEST(GtidSet, MalformedTextIsAnError) {
   EXPECT_THROW(GtidSet::parse(std::string(kUuid) + ":5-1"), DecodeError);
   EXPECT_THROW(GtidSet::parse(std::string(kUuid) + ":x"), DecodeError);
