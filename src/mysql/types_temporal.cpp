@@ -98,6 +98,9 @@ DateTime read_datetime_v1(ByteReader& r) {
   uint64_t v = r.u64le("datetime");
   DateTime t;
   uint64_t date = v / 1000000, time = v % 1000000;
+  // DATETIME holds years up to 9999; a larger one is damage, and past year ~292000 its microseconds
+  // would overflow an int64 (found by fuzz_binlog_event).
+  if (date / 10000 > 9999) r.fail("datetime", "year " + std::to_string(date / 10000) + " is past 9999");
   t.year = static_cast<int>(date / 10000);
   t.month = static_cast<int>(date / 100 % 100);
   t.day = static_cast<int>(date % 100);

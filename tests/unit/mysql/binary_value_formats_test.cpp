@@ -90,6 +90,31 @@ TEST(Datetime2Binary, FspAndZeroDates) {
   EXPECT_EQ(epoch_micros(read_datetime2(rz, 0)), std::nullopt);
 }
 
+// The old DATETIME (MariaDB with mysql56_temporal_format=OFF): u64 little-endian YYYYMMDDhhmmss.
+TEST(DatetimeV1Binary, DecimalDigitsAndYearsPast9999) {
+  auto le = [](uint64_t v) {
+    std::string b(8, '\0');
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
+    return b;
+  };
+  std::string b = le(20240229235959ULL);
+  ByteReader r(b);
+  EXPECT_EQ(epoch_micros(read_datetime_v1(r)), std::optional<int64_t>(1709251199LL * 1000000));
+  std::string top = le(99991231235959ULL);
+  ByteReader rt(top);
+  EXPECT_EQ(epoch_micros(read_datetime_v1(rt)), std::optional<int64_t>(253402300799LL * 1000000));
+  for (uint64_t bad : {uint64_t{100000101000000}, uint64_t{3000000101000000}, UINT64_MAX}) {
+    std::string d = le(bad);
+    ByteReader rb(d);
+    try {
+      (void)read_datetime_v1(rb);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const DecodeError& e) {
+      EXPECT_NE(std::string(e.what()).find("is past 9999"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Timestamp2Binary, IsoTextKeepsExactlyFspDigits) {
   std::string b = unhex("65E11A7F07A120");
   ByteReader r(b);
