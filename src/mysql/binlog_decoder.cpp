@@ -294,6 +294,8 @@ void BinlogDecoder::on_rows(const RawEvent& ev, const Where& at) {
 
   ByteReader r(rows.rows());
   for (int32_t row = 0; !r.empty(); ++row) {
+    // source.row is an int, as in Debezium; no real event comes near 2^31 rows (each takes a byte or more).
+    if (row == INT32_MAX) throw DecodeError("rows event holds more than " + std::to_string(INT32_MAX) + " rows");
     size_t start = r.offset();
     if (c.has_before) dec.decode(r, rows.present_before, c.before, false);
     if (c.has_after) dec.decode(r, rows.present_after, c.after, rows.partial);

@@ -353,11 +353,12 @@ std::optional<std::span<const uint8_t>> BinlogConnection::next_event(int timeout
   packets_since_wait_ = true;
   const uint8_t* p = mysql_->net.read_pos;
   if (len >= 1 && p[0] == 0x00) return std::span<const uint8_t>(p + 1, len - 1);
-  if (p[0] == 0xfe && len < 9) {  // EOF packet: the non-blocking dump reached the end of the binlog
+  if (len >= 1 && p[0] == 0xfe && len < 9) {  // EOF packet: the non-blocking dump reached the end of the binlog
     at_end_ = true;
     return std::nullopt;
   }
-  std::string what = "unexpected packet (first byte " + std::to_string(p[0]) + ", " + std::to_string(len) +
+  std::string what = "unexpected packet (first byte " + (len ? std::to_string(p[0]) : std::string("none")) + ", " +
+                     std::to_string(len) +
                      " bytes) in the binlog stream from " + opts_.describe();
   close();  // the stream is out of step; only a fresh connection can resume it
   throw TransientError(what);

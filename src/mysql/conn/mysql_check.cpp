@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -158,10 +159,21 @@ CheckResult check_row_metadata(const Vars& v, Flavor flavor) {
 CheckResult check_retention(const Vars& v) {
   uint64_t seconds = 0;
   std::string secs = var(v, "binlog_expire_logs_seconds"), days = var(v, "expire_logs_days");
+  // MySQL's binlog_expire_logs_seconds is 0..2^32-1 and expire_logs_days 0..99; MariaDB writes the days
+  // as a double ("10.000000"). Anything else is reported, not converted (a cast of a huge double is UB).
+  auto unreadable = [](const std::string& name, const std::string& value) {
+    return warn("binlog_retention", "cannot read " + name + "='" + value + "'",
+                "check the server's binlog retention by hand");
+  };
   if (!secs.empty() && secs != "0") {
-    seconds = std::stoull(secs);
+    auto [end, ec] = std::from_chars(secs.data(), secs.data() + secs.size(), seconds);
+    if (ec != std::errc{} || end != secs.data() + secs.size()) return unreadable("binlog_expire_logs_seconds", secs);
   } else if (!days.empty()) {
-    seconds = static_cast<uint64_t>(std::stod(days) * 86400);
+    double d = 0;
+    auto [end, ec] = std::from_chars(days.data(), days.data() + days.size(), d);
+    if (ec != std::errc{} || end != days.data() + days.size() || !(d >= 0 && d <= 1e6))
+      return unreadable("expire_logs_days", days);
+    seconds = static_cast<uint64_t>(d * 86400);
   }
   if (seconds == 0) return pass("binlog_retention", "binlogs are never purged automatically");
   std::string detail = "binlogs are purged after " + std::to_string(seconds) + " s (" +

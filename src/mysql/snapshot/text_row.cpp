@@ -78,6 +78,7 @@ bool parse_time(std::string_view s, int64_t& micros) {
     return false;
   std::string_view rest = s.substr(c1 + 6);
   if (!rest.empty() && (rest[0] != '.' || !parse_fraction(rest.substr(1), frac))) return false;
+  if (h > 838 || m > 59 || sec > 59) return false;  // TIME is -838:59:59 .. 838:59:59 (and no overflow below)
   micros = ((h * 60 + m) * 60 + sec) * 1'000'000 + frac;
   if (neg) micros = -micros;
   return true;

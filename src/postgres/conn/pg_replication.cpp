@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -17,7 +18,10 @@ bool contains(std::string_view haystack, std::string_view needle) { return hayst
 // "replication slot "x" is active for PID 4242" -> 4242; 0 when the message has another shape.
 int pid_from_message(std::string_view msg) {
   auto at = msg.rfind("PID ");
-  return at == std::string_view::npos ? 0 : std::atoi(std::string(msg.substr(at + 4)).c_str());
+  if (at == std::string_view::npos) return 0;
+  int pid = 0;
+  auto digits = msg.substr(at + 4);
+  return std::from_chars(digits.data(), digits.data() + digits.size(), pid).ec == std::errc{} ? pid : 0;
 }
 
 int64_t unix_micros_now() {
