@@ -64,8 +64,8 @@ const std::array kKeys{
     KeySpec{.path = "source.include_tables", .type = T::regex_list, .default_yaml = "[]",
             .doc = "Regexes matched against the whole `db.table` (MySQL) or `schema.table` (PostgreSQL) "
                    "name; write `shop\\\\.orders` in YAML double quotes. Empty = every table. ECMAScript syntax, "
-                   "at most 1000 characters, repeat counts up to 1000, no back-references; matching never "
-                   "backtracks.",
+                   "at most 1000 characters, repeat counts up to 1000 (2000 atoms once nested repeats are expanded), "
+                   "no back-references; matching never backtracks.",
             .apply = [](C& c, const V& v) {
               c.source.include_tables = v.list;
               c.include_table_res = v.regexes;
