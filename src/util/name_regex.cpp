@@ -10,11 +10,16 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-void refuse(const std::string& why) { throw std::invalid_argument(why); }
+[[noreturn]] void refuse(const std::string& why) { throw std::invalid_argument(why); }
 
-// Walks the pattern as libstdc++'s ECMAScript scanner does: an escape takes the next character, a bracket
-// expression runs to its first unescaped ']' ("[]" and "[^]" are whole classes in ECMAScript), and an
-// unescaped '{' outside one opens a repeat bound. On the way it adds up how many atoms the compiled pattern
+// Characters an escape at p[i] takes: a control escape (backslash, 'c', X) is one character whatever X is,
+// even '{', '(' or a backslash; every other escape is one character after the backslash (the hex digits
+// after x and u are never anything this scanner looks at).
+size_t escape_length(std::string_view p, size_t i) { return i + 1 < p.size() && p[i + 1] == 'c' ? 3 : 2; }
+
+// Walks the pattern as libstdc++'s ECMAScript scanner does: an escape takes what escape_length says, a
+// bracket expression runs to its first unescaped ']' ("[]" and "[^]" are whole classes in ECMAScript), and
+// an unescaped '{' outside one opens a repeat bound. On the way it adds up how many atoms the compiled pattern
 // holds once repeats are expanded (libstdc++ copies an atom or group once per count): its matcher follows
 // the states of such a chain by recursion, so "((a?){120}){120}" overflows the stack under ASan.
 void check_pattern(std::string_view p) {
@@ -43,11 +48,11 @@ void check_pattern(std::string_view p) {
       // digits into a long first (and the polynomial matcher has none).
       if (i + 1 < p.size() && p[i + 1] >= '1' && p[i + 1] <= '9')
         refuse("back-references like \\" + std::string(1, p[i + 1]) + " are not supported in name patterns");
-      i += 2;
+      i += escape_length(p, i);
       item(1);
     } else if (c == '[') {
       i += (i + 1 < p.size() && p[i + 1] == '^') ? 2 : 1;
-      while (i < p.size() && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
+      while (i < p.size() && p[i] != ']') i += p[i] == '\\' ? escape_length(p, i) : 1;
       ++i;
       item(1);
     } else if (c == '{') {

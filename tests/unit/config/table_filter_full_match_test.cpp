@@ -69,6 +69,20 @@ TEST(NameRegex, HugeRepeatCountsAndBackReferencesAreRefused) {
   EXPECT_EQ(refusal(std::string(1001, 'a')), "longer than 1000 characters; split it into several list entries");
 }
 
+// libstdc++ reads a control escape (backslash, 'c', X) as one character whatever X is: a scanner that
+// skipped only two characters would see an escaped brace, a bracket or a group where std::regex sees a
+// repeat count or a repeated group.
+TEST(NameRegex, ControlEscapesSwallowTheirCharacter) {
+  EXPECT_EQ(refusal("\\c\\{99999999999999999999}"), "repeat count over 1000");
+  EXPECT_EQ(refusal("\\c[a{99999999999999999999}]"), "repeat count over 1000");
+  const std::string too_big = "its repeats expand to over 2000 atoms (counts multiply when repeats nest); simplify it";
+  EXPECT_EQ(refusal("\\c{((a?){120}){120}}"), too_big);
+  EXPECT_EQ(refusal("((a?){120}\\c)){120}"), too_big);
+  EXPECT_EQ(refusal("[\\c]]{99999999999999999999}"), "repeat count over 1000");  // the class ends at the second ]
+  EXPECT_NE(refusal("[\\c]{99999999999999999999}"), "");  // an unterminated class: std::regex's own error
+  EXPECT_EQ(refusal("shop\\.\\cJ{2}"), "");
+}
+
 TEST(NameRegex, DigitsThatAreNotCountsAreFine) {
   for (const char* ok : {"shop\\.events_2026112801", "a{2,1000}", "x{3}y{0,}", "[{]12345678901234567890",
                          "[a\\]{]12345678901234567890", "\\{12345678901234567890}",
