@@ -36,14 +36,20 @@ uint64_t read_varlen(ByteReader& r, const char* what) {
 
 class JsonWriter {
  public:
-  // A document of n bytes holds at most n values (each value entry takes 3 bytes or more). Entries that
-  // point at a shared value (MySQL writes each value once; a damaged document need not) could otherwise
-  // make a few hundred bytes render 2^60 values: the budget turns that into an error.
-  JsonWriter(std::string& out, size_t doc_size) : out_(out), values_left_(doc_size) {}
+  // A document of n bytes holds at most n values (each value entry takes 3 bytes or more), and renders as
+  // at most a few bytes of text per byte (6 for a control character in a string, the worst case). Entries
+  // that point at a shared value (MySQL writes each value once; a damaged document need not) could
+  // otherwise make 600 bytes render 2^60 values, or 60 KB render 300 MB of one string repeated: both
+  // budgets turn that into an error.
+  JsonWriter(std::string& out, size_t doc_size)
+      : out_(out), values_left_(doc_size), text_limit_(out.size() + kMaxTextPerByte * doc_size + 64) {}
 
   void value(uint8_t type, ByteReader r, int depth) {
     if (depth > kMaxDepth) r.fail("json", "nesting deeper than " + std::to_string(kMaxDepth));
     if (values_left_ == 0) r.fail("json", "more values than the document has bytes: entries share their values");
+    if (out_.size() > text_limit_)
+      r.fail("json", "more than " + std::to_string(kMaxTextPerByte) +
+                         " bytes of text per byte of the document: entries share their values");
     --values_left_;
     switch (type) {
       case SMALL_OBJECT: return container(r, false, true, depth);
@@ -166,8 +172,10 @@ class JsonWriter {
     event::json::append_string(out_, s);
   }
 
+  static constexpr size_t kMaxTextPerByte = 16;
   std::string& out_;
   size_t values_left_;
+  size_t text_limit_;
 };
 
 }  // namespace

@@ -155,6 +155,38 @@ TEST(JsonBinary, SharedValuesAreAnErrorNotAnExplosion) {
   out.clear();
   append_json_text(out, as_bytes("\x02" + small));
   EXPECT_EQ(out, "[[[],[]],[[],[]]]");
+
+  // Few values, much text: 10000 entries of one array all pointing at the same 30000-byte string, 60 KB
+  // that would render 300 MB.
+  const size_t n = 10000, len = 30000;
+  std::string arr;
+  auto le = [&arr](uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) arr.push_back(static_cast<char>(v >> (8 * i)));
+  };
+  const size_t string_at = 8 + n * 5;  // large array: count, size (u32 each), then 5-byte value entries
+  le(n, 4);
+  le(string_at + 3 + len, 4);
+  for (size_t i = 0; i < n; ++i) {
+    arr.push_back('\x0c');  // STRING
+    le(string_at, 4);
+  }
+  arr += std::string("\xb0\xea\x01", 3) + std::string(len, 'x');  // varlen 30000, then the text
+  out.clear();
+  try {
+    append_json_text(out, as_bytes("\x03" + arr));
+    FAIL() << "expected a DecodeError, rendered " << out.size() << " bytes";
+  } catch (const DecodeError& e) {
+    EXPECT_NE(std::string(e.what()).find("bytes of text per byte of the document"), std::string::npos) << e.what();
+    EXPECT_LT(out.size(), 17 * (arr.size() + 1) + 64 + len * 6 + 8);
+  }
+}
+
+// The worst text-per-byte a real document has: a string of control characters, 6 bytes of text each.
+TEST(JsonBinary, ControlCharactersStayWithinTheTextBudget) {
+  std::string doc = std::string("\x0c\xe8\x07", 3) + std::string(1000, '\x01');  // STRING of 1000 x 0x01
+  std::string out;
+  append_json_text(out, as_bytes(doc));
+  EXPECT_EQ(out.size(), 2 + 6 * 1000u);
 }
 
 }  // namespace
