@@ -23,12 +23,12 @@ bool valid_slot(std::string_view s) {
   return true;
 }
 
-// HOST:PORT or [IPv6]:PORT, port 1..65535.
+// HOST:PORT or [IPv6]:PORT, port 1..65535; an IPv6 address needs its brackets ("::1:9187" is not one).
 bool valid_listen(std::string_view s) {
   size_t colon = s.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   std::string_view host = s.substr(0, colon);
-  if (host.front() == '[' && host.back() != ']') return false;
+  if (host.front() == '[' ? host.back() != ']' : host.find(':') != std::string_view::npos) return false;
   std::string_view port = s.substr(colon + 1);
   unsigned value = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);

@@ -77,7 +77,8 @@ const std::array kKeys{
               c.exclude_table_res = v.regexes;
             }},
     KeySpec{.path = "source.exclude_columns", .type = T::regex_list, .default_yaml = "[]",
-            .doc = "Regexes on `db.table.column`; matching columns are left out of envelopes.",
+            .doc = "Regexes on `db.table.column`; matching columns are left out of envelopes. Same rules as "
+                   "`include_tables`.",
             .apply = [](C& c, const V& v) {
               c.source.exclude_columns = v.list;
               c.exclude_column_res = v.regexes;

@@ -261,7 +261,8 @@ std::optional<int64_t> parse_interval_micros(std::string_view text) {
   double number_of_seconds =
       ((number_of_days * 24 + static_cast<double>(hours)) * 60 + static_cast<double>(minutes)) * 60 + seconds;
   // Java's (long) cast saturates, so Debezium gives Long.MAX_VALUE / MIN_VALUE for the intervals past
-  // ~292,000 years that PostgreSQL allows (up to 178,000,000 years); a C++ cast would be undefined.
+  // ~292,000 years that PostgreSQL allows (up to 178,000,000 years); a C++ cast would be undefined. (An
+  // hours field past 2^31, which PostgreSQL also allows, pgjdbc cannot parse at all; it saturates here.)
   const double micros = number_of_seconds * 1e6;
   constexpr double kTwoTo63 = 9223372036854775808.0;
   if (micros >= kTwoTo63) return std::numeric_limits<int64_t>::max();

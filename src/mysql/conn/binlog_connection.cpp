@@ -14,6 +14,7 @@ typedef unsigned char uchar;
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <memory>
 
@@ -42,6 +43,17 @@ std::string replica_uuid(uint32_t server_id) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "cdcc0000-0000-4000-8000-%012x", server_id);
   return buf;
+}
+
+// A number in the server's answer to SHOW MASTER STATUS / SHOW BINARY LOGS; anything else is named.
+uint64_t server_number(const std::optional<std::string>& text, const char* column, const std::string& server) {
+  uint64_t v = 0;
+  const std::string s = text.value_or("0");
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size())
+    throw Error(ExitCode::source_unusable, "the server at " + server + " answered " + column + " = '" + s +
+                                               "', which is not a byte position");
+  return v;
 }
 
 std::string local_hostname() {
@@ -222,7 +234,7 @@ MasterStatus BinlogConnection::show_master_status() {
   }
   MasterStatus st;
   st.file = r.get(0, "File").value_or("");
-  st.pos = std::stoull(r.get(0, "Position").value_or("0"));
+  st.pos = server_number(r.get(0, "Position"), "Position", opts_.describe());
   if (server_.flavor == Flavor::mariadb) {
     // The GTID position at exactly that file/pos (@@gtid_binlog_pos, read separately, could already
     // include a transaction committed after it).
@@ -240,7 +252,7 @@ std::vector<BinaryLog> BinlogConnection::binary_logs() {
   QueryResult r = query("SHOW BINARY LOGS");
   std::vector<BinaryLog> out;
   for (size_t i = 0; i < r.rows.size(); ++i) {
-    out.push_back({r.get(i, "Log_name").value_or(""), std::stoull(r.get(i, "File_size").value_or("0"))});
+    out.push_back({r.get(i, "Log_name").value_or(""), server_number(r.get(i, "File_size"), "File_size", opts_.describe())});
   }
   return out;
 }

@@ -121,6 +121,10 @@ const BadConfig kBadConfigs[] = {
      "name: shop\nsource:\n  type: mysql\n  host: h\n  user: cdc\n  mysql: {server_id: 1}\nmetrics:\n"
      "  listen: 127.0.0.1\n",
      "config.yaml:8: metrics.listen: '127.0.0.1' is not HOST:PORT"},
+    {"metrics_listen_ipv6_without_brackets",
+     "name: shop\nsource:\n  type: mysql\n  host: h\n  user: cdc\n  mysql: {server_id: 1}\nmetrics:\n"
+     "  listen: \"::1:9187\"\n",
+     "config.yaml:8: metrics.listen: '::1:9187' is not HOST:PORT"},
     {"tls_files_while_disabled",
      "name: shop\nsource:\n  type: mysql\n  host: h\n  user: cdc\n  tls:\n    ca: /etc/ssl/ca.pem\n"
      "  mysql: {server_id: 1}\n",
