@@ -1,7 +1,8 @@
 #include "config/derived.h"
 
 #include <cctype>
-#include <charconv>
+
+#include "util/parse_number.h"
 
 namespace cdc::config {
 namespace {
@@ -31,8 +32,7 @@ bool valid_listen(std::string_view s) {
   if (host.front() == '[' ? host.back() != ']' : host.find(':') != std::string_view::npos) return false;
   std::string_view port = s.substr(colon + 1);
   unsigned value = 0;
-  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  return ec == std::errc{} && ptr == port.data() + port.size() && value >= 1 && value <= 65535;
+  return parse_number(port, value) && value >= 1 && value <= 65535;
 }
 
 void derive_defaults(Config& cfg, const Diagnostics& d) {

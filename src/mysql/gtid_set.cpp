@@ -2,17 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 #include "util/error.h"
+#include "util/parse_number.h"
 
 namespace cdc::mysql {
 namespace {
 
 int64_t to_int(std::string_view s, std::string_view whole) {
   int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v < 0)
+  if (!parse_number(s, v) || v < 0)
     throw DecodeError("malformed GTID set '" + std::string(whole) + "': bad number '" + std::string(s) + "'");
   return v;
 }

@@ -1,6 +1,5 @@
 // pgoutput TEXT values -> Row values (the convert_text / set_unchanged_toast half of pg_types.h).
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -12,6 +11,7 @@
 #include "postgres/pg_types.h"
 #include "util/error.h"
 #include "util/hex.h"
+#include "util/parse_number.h"
 
 namespace cdc::pg {
 namespace {
@@ -27,12 +27,6 @@ constexpr std::string_view kKindNames[] = {
   // The value itself stays out of the message: errors are logged, row values must not be.
   throw DecodeError("invalid " + std::string(kKindNames[static_cast<size_t>(k)]) + " text (" +
                     std::to_string(text.size()) + " bytes)");
-}
-
-template <typename T>
-bool parse_number(std::string_view s, T& out) {
-  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc{} && r.ptr == s.data() + s.size();
 }
 
 // PostgreSQL writes float specials as NaN / Infinity / -Infinity.

@@ -14,11 +14,11 @@ typedef unsigned char uchar;
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <memory>
 
 #include "util/log.h"
+#include "util/parse_number.h"
 
 namespace cdc::mysql {
 namespace {
@@ -49,8 +49,7 @@ std::string replica_uuid(uint32_t server_id) {
 uint64_t server_number(const std::optional<std::string>& text, const char* column, const std::string& server) {
   uint64_t v = 0;
   const std::string s = text.value_or("0");
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size())
+  if (!parse_number(s, v))
     throw Error(ExitCode::source_unusable, "the server at " + server + " answered " + column + " = '" + s +
                                                "', which is not a byte position");
   return v;

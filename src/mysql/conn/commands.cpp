@@ -3,10 +3,10 @@
 #include <mysqld_error.h>
 #include <errmsg.h>
 
-#include <charconv>
 #include <vector>
 
 #include "util/hex.h"
+#include "util/parse_number.h"
 
 namespace cdc::mysql {
 namespace {
@@ -51,8 +51,7 @@ std::string parse_uuid(std::string_view set, std::string_view text) {
 
 uint64_t parse_number(std::string_view set, std::string_view text) {
   uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || text.empty()) {
+  if (!cdc::parse_number(text, v)) {
     bad_gtid(set, text, text.find_first_of("abcdefghijklmnopqrstuvwxyz_") != std::string_view::npos
                             ? "tagged GTIDs (MySQL 8.3+) are not supported"
                             : "expected a transaction number or range N-M");

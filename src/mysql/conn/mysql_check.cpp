@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <optional>
 #include <set>
 #include <string_view>
+
+#include "util/parse_number.h"
 
 namespace cdc::mysql {
 namespace {
@@ -47,11 +48,11 @@ bool istarts_with(std::string_view s, std::string_view prefix) { return ifind(s.
 // libstdc++'s backtracking matcher recurses once per character, and column-level grants on a wide table
 // make lines of tens of kilobytes. The privileges end at the first " ON " that a scope without spaces and
 // " TO " follow, as the lazy pattern "^GRANT (.+?) ON (\S+) TO .*" did.
+constexpr std::string_view kGrant = "GRANT ";
 struct GrantLine {
   std::string privileges, scope;
 };
 std::optional<GrantLine> parse_grant(std::string_view line) {
-  constexpr std::string_view kGrant = "GRANT ";
   if (!istarts_with(line, kGrant)) return std::nullopt;
   for (size_t on = ifind(line, " ON ", kGrant.size() + 1); on != std::string_view::npos;
        on = ifind(line, " ON ", on + 1)) {
@@ -66,7 +67,6 @@ std::optional<GrantLine> parse_grant(std::string_view line) {
 
 // "GRANT <role> TO <account>": a role granted, whose privileges SHOW GRANTS does not list here.
 bool is_role_grant(std::string_view line) {
-  constexpr std::string_view kGrant = "GRANT ";
   if (!istarts_with(line, kGrant)) return false;
   const size_t role_end = std::min(line.find(' ', kGrant.size()), line.size());
   return role_end > kGrant.size() && istarts_with(line.substr(role_end), " TO ");
@@ -166,13 +166,10 @@ CheckResult check_retention(const Vars& v) {
                 "check the server's binlog retention by hand");
   };
   if (!secs.empty() && secs != "0") {
-    auto [end, ec] = std::from_chars(secs.data(), secs.data() + secs.size(), seconds);
-    if (ec != std::errc{} || end != secs.data() + secs.size()) return unreadable("binlog_expire_logs_seconds", secs);
+    if (!parse_number(secs, seconds)) return unreadable("binlog_expire_logs_seconds", secs);
   } else if (!days.empty()) {
     double d = 0;
-    auto [end, ec] = std::from_chars(days.data(), days.data() + days.size(), d);
-    if (ec != std::errc{} || end != days.data() + days.size() || !(d >= 0 && d <= 1e6))
-      return unreadable("expire_logs_days", days);
+    if (!parse_number(days, d) || !(d >= 0 && d <= 1e6)) return unreadable("expire_logs_days", days);
     seconds = static_cast<uint64_t>(d * 86400);
   }
   if (seconds == 0) return pass("binlog_retention", "binlogs are never purged automatically");

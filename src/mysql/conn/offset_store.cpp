@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <ctime>
 #include <sstream>
 
 #include "util/error.h"
+#include "util/parse_number.h"
 #include "util/state_file.h"
 
 namespace cdc::mysql {
@@ -37,8 +37,7 @@ void check_value(const std::string& key, const std::string& value) {
 template <class T>
 T parse_uint(std::string_view v, const std::string& key, const std::string& where) {
   T out{};
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || p != v.data() + v.size() || v.empty()) {
+  if (!parse_number(v, out)) {
     throw Error(ExitCode::config, where + ": " + key + "=" + std::string(v) + " is not a number");
   }
   return out;

@@ -5,11 +5,11 @@
 
 #include <simdjson.h>
 
-#include <charconv>
 #include <limits>
 
 #include "event/json_append.h"
 #include "mysql/charset.h"
+#include "util/parse_number.h"
 #include "mysql/row_values.h"
 #include "mysql/types.h"
 #include "util/error.h"
@@ -35,12 +35,6 @@ std::optional<uint8_t> binlog_type(std::string_view data_type) {
   for (const auto& [name, type] : kTypes)
     if (name == data_type) return type;
   return std::nullopt;
-}
-
-template <class T>
-bool parse_number(std::string_view s, T& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
 }
 
 // "ffffff" (1..6 digits) -> microseconds.

@@ -1,7 +1,8 @@
 #include "postgres/conn/pg_connection.h"
 
 #include <array>
-#include <charconv>
+
+#include "util/parse_number.h"
 
 namespace cdc::pg {
 namespace {
@@ -75,8 +76,7 @@ int PgResult::col(const char* name) const {
 int64_t PgResult::int64(int row, int c) const {
   auto text = get(row, c);
   int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || ptr != text.data() + text.size())
+  if (!parse_number(text, v))
     throw Error(ExitCode::internal, "PostgreSQL returned a non-integer '" + std::string(text) + "' in column " +
                                         PQfname(r_.get(), c));
   return v;
