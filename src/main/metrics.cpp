@@ -183,8 +183,7 @@ MetricsServer::MetricsServer(const std::string& listen, const AgentStats& stats,
   impl_->listen = listen;
   // civetweb wants "ADDR:PORT" for IPv4 and "[ADDR]:PORT" for IPv6, as metrics.listen is written; Debian
   // 12's civetweb 1.15 is built without IPv6, so there it could only say it failed to bind.
-  constexpr unsigned kCivetwebIpv6 = 8;  // MG_FEATURES_IPV6
-  if (!listen.empty() && listen.front() == '[' && mg_check_feature(kCivetwebIpv6) == 0)
+  if (!listen.empty() && listen.front() == '[' && mg_check_feature(MG_FEATURES_IPV6) == 0)
     throw Error(ExitCode::config, "metrics.listen: '" + listen +
                                       "' is an IPv6 address, and the civetweb library serving metrics was built "
                                       "without IPv6; listen on an IPv4 address such as 127.0.0.1:9187 or "

@@ -115,8 +115,7 @@ TEST(Metrics, PortInUseIsATemporaryErrorNamingTheKey) {
 // that is a configuration error saying so, not a bind failure sending the operator after a busy port.
 TEST(Metrics, Ipv6ListenServesOrIsAConfigErrorSayingWhy) {
   AgentStats s;
-  constexpr unsigned kCivetwebIpv6 = 8;
-  if (mg_check_feature(kCivetwebIpv6) != 0) {
+  if (mg_check_feature(MG_FEATURES_IPV6) != 0) {
     MetricsServer server("[::1]:0", s, "shop", "mysql");
     EXPECT_GT(server.port(), 0);
     return;
