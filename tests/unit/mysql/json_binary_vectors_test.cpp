@@ -110,6 +110,29 @@ TEST(JsonBinaryVectors, RowImageFramingThroughAJsonColumn) {
   EXPECT_EQ(checked, 18u);
 }
 
+// Renders `doc` into `out`; the DecodeError's message, or "" when the document renders.
+std::string decode_error(const std::string& doc, std::string& out) {
+  out.clear();
+  try {
+    append_json_text(out, as_bytes(doc));
+  } catch (const DecodeError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// `levels` small arrays around [], each holding two entries that point at the same inner array: a damaged
+// document (MySQL writes each value once) that renders 2^levels empty arrays.
+std::string shared_arrays(int levels) {
+  std::string body = std::string("\x00\x00\x04\x00", 4);  // innermost: []
+  for (int i = 0; i < levels; ++i) {
+    uint16_t size = static_cast<uint16_t>(10 + body.size());
+    body = std::string("\x02\x00", 2) + static_cast<char>(size & 0xff) + static_cast<char>(size >> 8) +
+           std::string("\x02\x0a\x00\x02\x0a\x00", 6) + body;
+  }
+  return "\x02" + body;
+}
+
 TEST(JsonBinary, DeepNestingIsAnErrorNotACrash) {
   // 400 nested one-element small arrays: [[[...null...]]]. Each array is: type 0x02 (only for the outermost),
   // count=1, size, then one value entry (type 0x02, offset 7) followed by the inner array's body.
@@ -120,40 +143,17 @@ TEST(JsonBinary, DeepNestingIsAnErrorNotACrash) {
                         std::string("\x02\x07\x00", 3) + body;
     body = outer;
   }
-  std::string doc = "\x02" + body, out;
-  try {
-    append_json_text(out, as_bytes(doc));
-    FAIL() << "expected a DecodeError";
-  } catch (const DecodeError& e) {
-    EXPECT_NE(std::string(e.what()).find("nesting"), std::string::npos) << e.what();
-  }
+  std::string out, err = decode_error("\x02" + body, out);
+  EXPECT_NE(err.find("nesting"), std::string::npos) << "expected a DecodeError, got '" << err << "'";
 }
 
 // A damaged document whose arrays each hold two entries pointing at the same inner array: 60 levels in
 // 605 bytes would render 2^60 values. It is an error at once, not a hang.
 TEST(JsonBinary, SharedValuesAreAnErrorNotAnExplosion) {
-  std::string body = std::string("\x00\x00\x04\x00", 4);  // innermost: []
-  for (int i = 0; i < 60; ++i) {
-    uint16_t size = static_cast<uint16_t>(10 + body.size());
-    body = std::string("\x02\x00", 2) + static_cast<char>(size & 0xff) + static_cast<char>(size >> 8) +
-           std::string("\x02\x0a\x00\x02\x0a\x00", 6) + body;
-  }
-  std::string doc = "\x02" + body, out;
-  try {
-    append_json_text(out, as_bytes(doc));
-    FAIL() << "expected a DecodeError";
-  } catch (const DecodeError& e) {
-    EXPECT_NE(std::string(e.what()).find("entries share their values"), std::string::npos) << e.what();
-  }
+  std::string out, err = decode_error(shared_arrays(60), out);
+  EXPECT_NE(err.find("entries share their values"), std::string::npos) << "expected a DecodeError, got '" << err << "'";
   // Two levels of the same shape are small enough to render: [[[],[]],[[],[]]].
-  std::string small = std::string("\x00\x00\x04\x00", 4);
-  for (int i = 0; i < 2; ++i) {
-    uint16_t size = static_cast<uint16_t>(10 + small.size());
-    small = std::string("\x02\x00", 2) + static_cast<char>(size & 0xff) + static_cast<char>(size >> 8) +
-            std::string("\x02\x0a\x00\x02\x0a\x00", 6) + small;
-  }
-  out.clear();
-  append_json_text(out, as_bytes("\x02" + small));
+  EXPECT_EQ(decode_error(shared_arrays(2), out), "");
   EXPECT_EQ(out, "[[[],[]],[[],[]]]");
 
   // Few values, much text: 10000 entries of one array all pointing at the same 30000-byte string, 60 KB
@@ -171,14 +171,10 @@ TEST(JsonBinary, SharedValuesAreAnErrorNotAnExplosion) {
     le(string_at, 4);
   }
   arr += std::string("\xb0\xea\x01", 3) + std::string(len, 'x');  // varlen 30000, then the text
-  out.clear();
-  try {
-    append_json_text(out, as_bytes("\x03" + arr));
-    FAIL() << "expected a DecodeError, rendered " << out.size() << " bytes";
-  } catch (const DecodeError& e) {
-    EXPECT_NE(std::string(e.what()).find("bytes of text per byte of the document"), std::string::npos) << e.what();
-    EXPECT_LT(out.size(), 17 * (arr.size() + 1) + 64 + len * 6 + 8);
-  }
+  err = decode_error("\x03" + arr, out);
+  EXPECT_NE(err.find("bytes of text per byte of the document"), std::string::npos)
+      << "expected a DecodeError, got '" << err << "' after " << out.size() << " bytes";
+  EXPECT_LT(out.size(), 17 * (arr.size() + 1) + 64 + len * 6 + 8);
 }
 
 // The worst text-per-byte a real document has: a string of control characters, 6 bytes of text each.
